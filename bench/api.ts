@@ -1,0 +1,114 @@
+// Declare and read throughput and latency of the REST API on SQLite and PostgreSQL.
+//   npm run bench                       10 s per scenario
+//   BENCH_DURATION=3 npm run bench      shorter
+// The server runs as its own process (as in production), default settings; the load comes
+// from autocannon in this process, 10 connections, over loopback. Figures, not thresholds.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { buildServices } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/logger.js';
+import { startServerProcess } from '../test/support/server-process.js';
+import { describeMachine } from './machine.js';
+
+const duration = Number(process.env.BENCH_DURATION ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const adminUrl = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface Row {
+  engine: string;
+  scenario: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function onAdmin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function prepare(engine: 'sqlite' | 'postgres'): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  const name = `ir_bench_${randomBytes(4).toString('hex')}`;
+  if (engine === 'sqlite') {
+    const file = path.join(os.tmpdir(), `${name}.sqlite`);
+    return {
+      url: `sqlite:${file}`,
+      cleanup: async () => {
+        await Promise.all(['', '-wal', '-shm'].map((ext) => fs.rm(file + ext, { force: true })));
+      },
+    };
+  }
+  await onAdmin(`CREATE DATABASE ${name} TEMPLATE template0`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), cleanup: () => onAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function load(url: string, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
+  return autocannon({ url, connections, duration, ...options });
+}
+
+function row(engine: string, scenario: string, result: autocannon.Result): Row {
+  return {
+    engine,
+    scenario,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
+  const db = await prepare(engine);
+  const services = buildServices(loadConfig({ DATABASE_URL: db.url }, process.cwd()), { logger: createLogger('silent') });
+  await services.store.migrate();
+  const { secret } = await services.tokens.create('bench');
+  await services.store.close();
+
+  const server = await startServerProcess({ DATABASE_URL: db.url });
+  const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+  try {
+    const declare = await load(`${server.baseUrl}/api/v1/incidents`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: 'Bench incident', severity: 'major', roles: { lead: { slackUserId: 'UBENCH', name: 'Bench Lead' } } }),
+    });
+    const read = await load(`${server.baseUrl}/api/v1/incidents/INC-1`, { headers });
+    const list = await load(`${server.baseUrl}/api/v1/incidents?limit=50`, { headers });
+    return [row(engine, 'declare (POST)', declare), row(engine, 'read one (GET)', read), row(engine, 'list 50 (GET)', list)];
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited();
+    await db.cleanup();
+  }
+}
+
+const rows: Row[] = [];
+for (const engine of ['sqlite', 'postgres'] as const) rows.push(...(await benchEngine(engine)));
+
+const machine = describeMachine();
+const lines = [
+  `bench/api — ${new Date().toISOString()} — ${machine}`,
+  `${duration} s per scenario, ${connections} connections, server at the default LOG_LEVEL=info (one log line per request)`,
+  '',
+  '| engine | scenario | req/s | p50 ms | p99 ms | non-2xx | errors |',
+  '|---|---|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.engine} | ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`),
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+await fs.mkdir('bench/results', { recursive: true });
+await fs.writeFile('bench/results/api.json', `${JSON.stringify({ machine, date: new Date().toISOString(), duration, connections, rows }, null, 2)}\n`);

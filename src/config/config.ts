@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { parseDatabaseUrl, type DatabaseTarget } from '../db/database-url.js';
+import { defaultSeverityScale, type SeverityScale } from '../domain/severity.js';
+
+/** Every environment variable the app reads: name, what it does, and its default. The README table mirrors this. */
+export const configVariables = [
+  { name: 'PORT', description: 'HTTP port to listen on.', default: '3000' },
+  { name: 'HOST', description: 'Interface to bind; `0.0.0.0` in a container.', default: '127.0.0.1' },
+  {
+    name: 'DATABASE_URL',
+    description: 'Unset: embedded SQLite at `./data/incident-response.sqlite`. `sqlite:/path/file.db`: another SQLite file. `postgres://user:pass@host/db`: PostgreSQL.',
+    default: '(SQLite file)',
+  },
+  { name: 'PUBLIC_URL', description: 'The address people use to reach the site; links in messages point here.', default: 'http://localhost:$PORT' },
+  {
+    name: 'SEVERITIES',
+    description: 'The ordered severity scale, most severe first, as `key:Label` pairs.',
+    default: 'critical:Critical,major:Major,trivial:Trivial',
+  },
+  { name: 'INCIDENT_REFERENCE_PREFIX', description: 'Prefix of incident references (`INC` gives `INC-42`).', default: 'INC' },
+  { name: 'LOG_LEVEL', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.', default: 'info' },
+  { name: 'NODE_ENV', description: '`production` turns on production safeguards.', default: 'development' },
+  { name: 'SHUTDOWN_TIMEOUT_MS', description: 'On SIGTERM, how long in-flight requests may take to finish.', default: '10000' },
+] as const;
+
+export type ConfigVariable = (typeof configVariables)[number]['name'];
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseTarget;
+  readonly publicUrl: string;
+  readonly severities: SeverityScale;
+  readonly referencePrefix: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly shutdownTimeoutMs: number;
+}
+
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const severityList = z.string().transform((value, ctx): SeverityScale => {
+  const levels = value.split(',').map((pair) => pair.trim()).filter(Boolean);
+  const scale: { key: string; label: string }[] = [];
+  for (const pair of levels) {
+    const [key, label] = pair.split(':').map((s) => s.trim());
+    if (!key || !/^[a-z][a-z0-9_-]*$/.test(key)) {
+      ctx.addIssue({ code: 'custom', message: `"${pair}" needs a lower-case key like "critical:Critical"` });
+      return z.NEVER;
+    }
+    if (scale.some((l) => l.key === key)) {
+      ctx.addIssue({ code: 'custom', message: `the key "${key}" appears twice` });
+      return z.NEVER;
+    }
+    scale.push({ key, label: label || key });
+  }
+  if (scale.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'needs at least one level' });
+    return z.NEVER;
+  }
+  return Object.freeze(scale.map((l) => Object.freeze(l)));
+});
+
+const schema = z.object({
+  NODE_ENV: z.preprocess(blankIsUnset, z.enum(['development', 'production', 'test']).default('development')),
+  PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(blankIsUnset, z.string().default('127.0.0.1')),
+  DATABASE_URL: z.preprocess(blankIsUnset, z.string().optional()),
+  PUBLIC_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).optional()),
+  SEVERITIES: z.preprocess(blankIsUnset, severityList.optional()),
+  INCIDENT_REFERENCE_PREFIX: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,9}$/, 'letters and digits, starting with a letter, at most 10')
+      .default('INC'),
+  ),
+  LOG_LEVEL: z.preprocess(
+    blankIsUnset,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  SHUTDOWN_TIMEOUT_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+});
+
+/** Start-up refused: every bad variable is named, so one restart fixes them all. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment once into a frozen Config; the only reader of environment variables. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd: string): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const database = parseDatabaseUrl(env.DATABASE_URL?.trim() || undefined, cwd);
+  if (!database) problems.push('DATABASE_URL: expected sqlite:/path/file.db or postgres://user@host/db');
+  if (!parsed.success || !database) throw new ConfigError(problems);
+
+  const c = parsed.data;
+  return Object.freeze({
+    env: c.NODE_ENV,
+    port: c.PORT,
+    host: c.HOST,
+    database,
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    severities: c.SEVERITIES ?? defaultSeverityScale,
+    referencePrefix: c.INCIDENT_REFERENCE_PREFIX.toUpperCase(),
+    logLevel: c.LOG_LEVEL,
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+  });
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseTarget } from './database-url.js';
+import type { Database } from './schema.js';
+
+export interface Connection {
+  readonly db: Kysely<Database>;
+  readonly target: DatabaseTarget;
+}
+
+export interface ConnectOptions {
+  /** PostgreSQL pool size per process. */
+  readonly poolSize?: number;
+}
+
+/** Opens the database named by the target; the caller owns it and must `db.destroy()` it. */
+export function connect(target: DatabaseTarget, options: ConnectOptions = {}): Connection {
+  if (target.engine === 'sqlite') {
+    if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true });
+    const sqlite = new SQLite(target.file);
+    // WAL lets readers run beside the writer; synchronous=FULL fsyncs the log on every commit,
+    // so a 2xx answer means the data survives a crash or power loss (NORMAL would not).
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    // SQLite's own lower() folds only ASCII; people search for "Échec" too, as on PostgreSQL.
+    sqlite.function('lower', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? value.toLowerCase() : value,
+    );
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), target };
+  }
+  const pool = new pg.Pool({ connectionString: target.connectionString, max: options.poolSize ?? 10 });
+  // An idle client losing its server (restart, failover) must not crash the process; the pool
+  // drops it and the next query gets a fresh connection.
+  pool.on('error', () => undefined);
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), target };
+}

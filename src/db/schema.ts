@@ -1,0 +1,129 @@
+import type { Generated } from 'kysely';
+
+/*
+ * Column types are chosen to mean the same on SQLite and PostgreSQL: text ids, ISO-8601 UTC
+ * text timestamps (they sort as they read), and 0/1 integers for flags.
+ */
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string | null;
+  slack_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IncidentsTable {
+  id: string;
+  number: number;
+  reference: string;
+  title: string;
+  status: string;
+  close_reason: string | null;
+  blocked_until: string | null;
+  report_only: number;
+  occurred_at: string | null;
+  private: number;
+  summary: string | null;
+  impact: string | null;
+  severity: string | null;
+  started_at: string;
+  ended_at: string | null;
+  channel_id: string | null;
+  channel_name: string | null;
+  reporter_id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoleAssignmentsTable {
+  id: string;
+  incident_id: string;
+  role: string;
+  user_id: string;
+  assigned_at: string;
+  assigned_by: string;
+  ended_at: string | null;
+  ended_by: string | null;
+}
+
+export interface TimelineEntriesTable {
+  id: string;
+  incident_id: string;
+  /** Insertion order, to break ties between entries stamped with the same time. */
+  seq: Generated<number>;
+  occurred_at: string;
+  kind: string;
+  text: string;
+  link: string | null;
+  removed: number;
+  author_id: string;
+  source: string;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface TimelineRevisionsTable {
+  entry_id: string;
+  revision: number;
+  occurred_at: string;
+  kind: string;
+  text: string;
+  link: string | null;
+  removed: number;
+  revised_by: string;
+  source: string;
+  revised_at: string;
+}
+
+export interface ActionsTable {
+  id: string;
+  incident_id: string;
+  text: string;
+  owner_id: string | null;
+  done: number;
+  done_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  incident_id: string;
+  at: string;
+  actor_id: string;
+  source: string;
+  type: string;
+  data: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  counters: CountersTable;
+  users: UsersTable;
+  incidents: IncidentsTable;
+  role_assignments: RoleAssignmentsTable;
+  timeline_entries: TimelineEntriesTable;
+  timeline_revisions: TimelineRevisionsTable;
+  actions: ActionsTable;
+  audit_events: AuditEventsTable;
+  api_tokens: ApiTokensTable;
+}

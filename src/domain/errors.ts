@@ -1,0 +1,53 @@
+/**
+ * Every failure the domain and services can report, with a stable code. Transports map the
+ * category to their own form (HTTP status, Slack reply) in one table each.
+ */
+export const errorCategories = {
+  'request.invalid': 'invalid',
+  'incident.not_found': 'not_found',
+  'incident.title_invalid': 'invalid',
+  'incident.severity_invalid': 'invalid',
+  'incident.field_invalid': 'invalid',
+  'incident.already_closed': 'conflict',
+  'incident.already_open': 'conflict',
+  'incident.not_report_only': 'conflict',
+  'incident.close_reason_invalid': 'invalid',
+  'incident.concurrent_update': 'conflict',
+  'role.invalid': 'invalid',
+  'user.not_found': 'invalid',
+  'user.invalid': 'invalid',
+  'timeline.not_found': 'not_found',
+  'timeline.entry_invalid': 'invalid',
+  'timeline.entry_removed': 'conflict',
+  'timeline.concurrent_update': 'conflict',
+  'action.not_found': 'not_found',
+  'action.invalid': 'invalid',
+  'token.not_found': 'not_found',
+  'token.invalid': 'invalid',
+} as const;
+
+export type ErrorCode = keyof typeof errorCategories;
+export type ErrorCategory = (typeof errorCategories)[ErrorCode];
+
+/** Extra, machine-readable context shown to the caller (never secrets). */
+export interface ErrorDetails {
+  readonly field?: string;
+  readonly allowed?: readonly string[];
+}
+
+/** A failure the caller can understand and act on; anything else is a bug. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get category(): ErrorCategory {
+    return errorCategories[this.code];
+  }
+}

@@ -1,0 +1,56 @@
+import type { ActionId, IncidentId, TimelineEntryId, UserId } from './ids.js';
+import type { CloseReason } from './incident.js';
+import type { RoleName } from './role.js';
+import type { TimelineKind } from './timeline.js';
+import type { Actor } from './user.js';
+
+/** Enough of a person to tell the story later, even if the user record changes. */
+export interface PersonRef {
+  readonly id: UserId;
+  readonly name: string;
+}
+
+export const editableFields = ['title', 'summary', 'impact', 'severity', 'private'] as const;
+export type EditableField = (typeof editableFields)[number];
+
+/** Everything that can happen to an incident, in the past tense. Recorded in the audit trail. */
+export type DomainEvent =
+  | { readonly type: 'incident.declared'; readonly title: string; readonly reportOnly: boolean; readonly occurredAt: string | null }
+  | {
+      readonly type: 'incident.field_changed';
+      readonly field: EditableField;
+      readonly from: string | boolean | null;
+      readonly to: string | boolean | null;
+    }
+  | { readonly type: 'incident.role_assigned'; readonly role: RoleName; readonly holder: PersonRef; readonly previous: PersonRef | null }
+  | { readonly type: 'incident.role_unassigned'; readonly role: RoleName; readonly previous: PersonRef }
+  | { readonly type: 'incident.closed'; readonly reason: CloseReason; readonly blockedUntil: string | null }
+  | { readonly type: 'incident.reopened' }
+  | { readonly type: 'incident.promoted' }
+  | { readonly type: 'timeline.entry_added'; readonly entryId: TimelineEntryId; readonly kind: TimelineKind }
+  | { readonly type: 'timeline.entry_revised'; readonly entryId: TimelineEntryId; readonly revision: number }
+  | { readonly type: 'timeline.entry_removed'; readonly entryId: TimelineEntryId; readonly revision: number }
+  | { readonly type: 'action.added'; readonly actionId: ActionId; readonly text: string; readonly owner: PersonRef | null }
+  | {
+      readonly type: 'action.updated';
+      readonly actionId: ActionId;
+      readonly changes: Readonly<Record<string, string | boolean | null>>;
+    }
+  | { readonly type: 'action.completed'; readonly actionId: ActionId }
+  | { readonly type: 'action.reopened'; readonly actionId: ActionId };
+
+export type DomainEventType = DomainEvent['type'];
+
+/** An event as the audit trail keeps it: what, to which incident, who, from where, when. */
+export interface AuditRecord {
+  readonly incidentId: IncidentId;
+  readonly at: Date;
+  readonly actor: Actor;
+  readonly event: DomainEvent;
+}
+
+/** The state after a transition and the events that explain it. */
+export interface Transition<T> {
+  readonly state: T;
+  readonly events: readonly DomainEvent[];
+}

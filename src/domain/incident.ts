@@ -1,0 +1,90 @@
+import type { IncidentId, RoleAssignmentId } from './ids.js';
+import { compareRoles, type RoleName } from './role.js';
+import type { User } from './user.js';
+
+export const incidentStatuses = ['open', 'closed'] as const;
+export type IncidentStatus = (typeof incidentStatuses)[number];
+
+/** The seed's two ways work on an incident ends. */
+export const closeReasons = ['resolved', 'blocked'] as const;
+export type CloseReason = (typeof closeReasons)[number];
+
+export interface SlackChannelRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** One person holding one role for a span of time; ending it and starting another is a hand-over. */
+export interface RoleAssignment {
+  readonly id: RoleAssignmentId;
+  readonly role: RoleName;
+  readonly holder: User;
+  readonly assignedAt: Date;
+  readonly assignedBy: User;
+  readonly endedAt: Date | null;
+  readonly endedBy: User | null;
+}
+
+export interface Incident {
+  readonly id: IncidentId;
+  /** Sequential number behind the reference; unique and gap-free. */
+  readonly number: number;
+  /** Human reference, e.g. INC-42. */
+  readonly reference: string;
+  /** One line: what has happened (the text after `/incident`). */
+  readonly title: string;
+  readonly status: IncidentStatus;
+  readonly closeReason: CloseReason | null;
+  /** For `blocked`: when work is expected to resume, if known. */
+  readonly blockedUntil: Date | null;
+  /** Something that already happened, reported after the fact. */
+  readonly reportOnly: boolean;
+  /** For report-only incidents: when it actually happened, if earlier than the report. */
+  readonly occurredAt: Date | null;
+  readonly private: boolean;
+  readonly summary: string | null;
+  readonly impact: string | null;
+  readonly severity: string | null;
+  /** The official start: the moment it was declared. */
+  readonly startedAt: Date;
+  readonly endedAt: Date | null;
+  readonly channel: SlackChannelRef | null;
+  readonly reporter: User;
+  /** Every assignment ever made, current ones with `endedAt: null`. */
+  readonly roleAssignments: readonly RoleAssignment[];
+  /** Optimistic-concurrency counter, bumped on every saved change. */
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** The people holding a role right now: lead, scribe, comms lead, then custom roles. */
+export function currentAssignments(incident: Incident): RoleAssignment[] {
+  return incident.roleAssignments.filter((a) => a.endedAt === null).sort((a, b) => compareRoles(a.role, b.role));
+}
+
+/** Who holds `role` now, or null. */
+export function holderOf(incident: Incident, role: RoleName): User | null {
+  const lower = role.toLowerCase();
+  return currentAssignments(incident).find((a) => a.role.toLowerCase() === lower)?.holder ?? null;
+}
+
+export interface IncidentWarning {
+  readonly code: 'lead_is_scribe';
+  readonly message: string;
+}
+
+/** Allowed but discouraged states, shown to people rather than refused. */
+export function incidentWarnings(incident: Incident): IncidentWarning[] {
+  const lead = holderOf(incident, 'lead');
+  const scribe = holderOf(incident, 'scribe');
+  if (lead && scribe && lead.id === scribe.id) {
+    return [
+      {
+        code: 'lead_is_scribe',
+        message: `${lead.name} is both incident lead and scribe. The process discourages this: ask for a volunteer scribe.`,
+      },
+    ];
+  }
+  return [];
+}

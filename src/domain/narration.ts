@@ -1,0 +1,70 @@
+import type { DomainEvent } from './events.js';
+import { roleLabel } from './role.js';
+import { severityLabel, type SeverityScale } from './severity.js';
+import type { TimelineKind } from './timeline.js';
+
+/** A line the app writes on the timeline by itself when something happens. */
+export interface Narration {
+  readonly kind: TimelineKind;
+  readonly text: string;
+}
+
+function shown(value: string | boolean | null): string {
+  if (value === null) return 'nothing';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return value;
+}
+
+/**
+ * Tells an event as a timeline line, so the living document shows who took which role and how
+ * the summary and severity evolved. Events that are themselves timeline edits tell nothing.
+ */
+export function narrate(event: DomainEvent, severities: SeverityScale): Narration | null {
+  switch (event.type) {
+    case 'incident.declared':
+      return {
+        kind: 'declared',
+        text: event.reportOnly ? `Reported (already happened): ${event.title}` : `Declared: ${event.title}`,
+      };
+    case 'incident.field_changed': {
+      if (event.field === 'private') {
+        return { kind: 'fieldChange', text: event.to ? 'Made private' : 'Made public' };
+      }
+      const label = event.field === 'title' ? 'Title' : event.field[0]!.toUpperCase() + event.field.slice(1);
+      const value = (v: string | boolean | null) =>
+        event.field === 'severity' && typeof v === 'string' ? severityLabel(severities, v) : shown(v);
+      if (event.to === null) return { kind: 'fieldChange', text: `${label} cleared (was ${value(event.from)})` };
+      if (event.field === 'severity') {
+        const was = event.from === null ? '' : ` (was ${value(event.from)})`;
+        return { kind: 'fieldChange', text: `Severity set to ${value(event.to)}${was}` };
+      }
+      return { kind: 'fieldChange', text: `${label} set to: ${value(event.to)}` };
+    }
+    case 'incident.role_assigned': {
+      const handOver = event.previous ? ` (handed over from ${event.previous.name})` : '';
+      return { kind: 'role', text: `${event.holder.name} is now ${roleLabel(event.role)}${handOver}` };
+    }
+    case 'incident.role_unassigned':
+      return { kind: 'role', text: `${event.previous.name} is no longer ${roleLabel(event.role)}; the role is unfilled` };
+    case 'incident.closed': {
+      if (event.reason === 'resolved') return { kind: 'closed', text: 'Closed: resolved' };
+      const until = event.blockedUntil ? ` until ${event.blockedUntil}` : '';
+      return { kind: 'closed', text: `Closed: blocked${until}` };
+    }
+    case 'incident.reopened':
+      return { kind: 'reopened', text: 'Reopened' };
+    case 'incident.promoted':
+      return { kind: 'fieldChange', text: 'Promoted from a report to a live incident' };
+    case 'action.added': {
+      const owner = event.owner ? ` (owner: ${event.owner.name})` : '';
+      return { kind: 'action', text: `Action: ${event.text}${owner}` };
+    }
+    case 'action.completed':
+    case 'action.reopened':
+    case 'action.updated':
+    case 'timeline.entry_added':
+    case 'timeline.entry_revised':
+    case 'timeline.entry_removed':
+      return null;
+  }
+}

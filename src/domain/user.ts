@@ -1,0 +1,22 @@
+import type { SlackUserId, UserId } from './ids.js';
+
+/** A person (or the system itself) who can hold a role or make a change. */
+export interface User {
+  readonly id: UserId;
+  readonly name: string;
+  readonly email: string | null;
+  readonly slackUserId: SlackUserId | null;
+}
+
+/** The user the app itself acts as: reminders, imports, anything nobody asked for in person. */
+export const SYSTEM_USER_ID = 'system' as UserId;
+
+/** Where a change came from: recorded with every change so the audit trail can tell. */
+export const sources = ['slack', 'web', 'api', 'system'] as const;
+export type Source = (typeof sources)[number];
+
+/** Who did something, and through which surface. */
+export interface Actor {
+  readonly user: User;
+  readonly source: Source;
+}

@@ -1,0 +1,22 @@
+import { pino, type Logger } from 'pino';
+
+/** Paths that may carry secrets; pino replaces their values before anything is written. */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-slack-signature"]',
+  'headers.authorization',
+  'authorization',
+  'token',
+  'secret',
+  'password',
+  '*.token',
+  '*.secret',
+  '*.password',
+];
+
+/** The one root logger; requests and jobs take children of it. */
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  const options = { level, redact: { paths: redactPaths, censor: '[redacted]' } };
+  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+}

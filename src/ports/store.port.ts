@@ -1,0 +1,123 @@
+import type { Action } from '../domain/action.js';
+import type { AuditRecord } from '../domain/events.js';
+import type { ActionId, ApiTokenId, IncidentId, SlackUserId, TimelineEntryId, UserId } from '../domain/ids.js';
+import type { Incident, IncidentStatus } from '../domain/incident.js';
+import type { TimelineChange, TimelineEntry, TimelineRevision } from '../domain/timeline.js';
+import type { User } from '../domain/user.js';
+
+export interface IncidentFilter {
+  readonly status?: IncidentStatus;
+  readonly severities?: readonly string[];
+  readonly reportOnly?: boolean;
+  readonly private?: boolean;
+  /** Case-insensitive text found in the title, summary, impact or reference. */
+  readonly text?: string;
+  readonly startedFrom?: Date;
+  readonly startedTo?: Date;
+}
+
+export interface IncidentPage {
+  readonly limit: number;
+  /** Return incidents numbered below this one (newest first). */
+  readonly beforeNumber?: number;
+}
+
+export interface IncidentRepository {
+  /** Next sequential number; gap-free because it is taken inside the declaring transaction. */
+  allocateNumber(): Promise<number>;
+  insert(incident: Incident): Promise<void>;
+  /** Saves a changed incident if nobody saved it since `incident.version`; false when someone did. */
+  update(incident: Incident): Promise<boolean>;
+  /**
+   * Holds the incident's row until the transaction ends, so concurrent changes to one incident
+   * (and its timeline) queue instead of colliding. Call it inside `Store.transaction`.
+   */
+  lock(id: IncidentId): Promise<void>;
+  findById(id: IncidentId): Promise<Incident | null>;
+  findByReference(reference: string): Promise<Incident | null>;
+  list(filter: IncidentFilter, page: IncidentPage): Promise<Incident[]>;
+}
+
+export interface UserRepository {
+  findById(id: UserId): Promise<User | null>;
+  findBySlackUserId(id: SlackUserId): Promise<User | null>;
+  findByEmail(email: string): Promise<User | null>;
+  /** Adds the user unless one with the same id, email or Slack id exists; true when added. */
+  insertIfAbsent(user: User): Promise<boolean>;
+  update(user: User): Promise<void>;
+}
+
+export interface TimelineListOptions {
+  readonly includeRemoved?: boolean;
+}
+
+export interface TimelineRepository {
+  /** Stores a new entry with its first revision. */
+  insert(change: TimelineChange): Promise<void>;
+  /** Stores a later revision and makes it current; false when another revision got there first. */
+  saveRevision(change: TimelineChange): Promise<boolean>;
+  findById(incidentId: IncidentId, entryId: TimelineEntryId): Promise<TimelineEntry | null>;
+  /** Entries in the order they happened (ties in the order they were written). */
+  listForIncident(incidentId: IncidentId, options?: TimelineListOptions): Promise<TimelineEntry[]>;
+  history(entryId: TimelineEntryId): Promise<TimelineRevision[]>;
+}
+
+export interface ActionRepository {
+  insert(action: Action): Promise<void>;
+  update(action: Action): Promise<void>;
+  findById(incidentId: IncidentId, id: ActionId): Promise<Action | null>;
+  listForIncident(incidentId: IncidentId): Promise<Action[]>;
+}
+
+export interface AuditRepository {
+  append(records: readonly AuditRecord[]): Promise<void>;
+  listForIncident(incidentId: IncidentId): Promise<StoredAuditRecord[]>;
+}
+
+export interface StoredAuditRecord {
+  readonly incidentId: IncidentId;
+  readonly at: Date;
+  readonly actor: User;
+  readonly source: AuditRecord['actor']['source'];
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface ApiToken {
+  readonly id: ApiTokenId;
+  readonly name: string;
+  readonly user: User;
+  readonly createdAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+export interface ApiTokenRepository {
+  insert(token: { id: ApiTokenId; name: string; hash: string; userId: UserId; createdAt: Date }): Promise<void>;
+  /** The live (not revoked) token with this hash. */
+  findActiveByHash(hash: string): Promise<ApiToken | null>;
+  list(): Promise<ApiToken[]>;
+  /** Revokes by id or name; the tokens it revoked. */
+  revoke(idOrName: string, at: Date): Promise<ApiToken[]>;
+}
+
+export interface Repositories {
+  readonly incidents: IncidentRepository;
+  readonly users: UserRepository;
+  readonly timeline: TimelineRepository;
+  readonly actions: ActionRepository;
+  readonly audit: AuditRepository;
+  readonly tokens: ApiTokenRepository;
+}
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** The system of record. Work done inside `transaction` commits together or not at all. */
+export interface Store extends Repositories {
+  readonly engine: Engine;
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** Brings the schema up to date; the names of the migrations it ran. Safe from several processes. */
+  migrate(): Promise<string[]>;
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,139 @@
+import type { Selectable } from 'kysely';
+import type { TimelineEntriesTable } from '../db/schema.js';
+import type { IncidentId, TimelineEntryId } from '../domain/ids.js';
+import type { TimelineChange, TimelineEntry, TimelineKind, TimelineRevision } from '../domain/timeline.js';
+import type { Source } from '../domain/user.js';
+import type { TimelineRepository } from '../ports/store.port.js';
+import { date, flag, iso, loadUsers, userFrom, type Db } from './rows.js';
+
+type EntryRow = Selectable<TimelineEntriesTable>;
+
+export function createTimelineRepository(db: Db): TimelineRepository {
+  async function hydrate(rows: EntryRow[]): Promise<TimelineEntry[]> {
+    const users = await loadUsers(
+      db,
+      rows.flatMap((r) => [r.author_id, r.updated_by]),
+    );
+    return rows.map((r) => ({
+      id: r.id as TimelineEntryId,
+      incidentId: r.incident_id as IncidentId,
+      occurredAt: date(r.occurred_at),
+      kind: r.kind as TimelineKind,
+      text: r.text,
+      link: r.link,
+      removed: r.removed === 1,
+      author: userFrom(users, r.author_id),
+      source: r.source as Source,
+      revision: r.revision,
+      createdAt: date(r.created_at),
+      updatedAt: date(r.updated_at),
+      updatedBy: userFrom(users, r.updated_by),
+    }));
+  }
+
+  async function insertRevision(revision: TimelineRevision): Promise<void> {
+    await db
+      .insertInto('timeline_revisions')
+      .values({
+        entry_id: revision.entryId,
+        revision: revision.revision,
+        occurred_at: iso(revision.occurredAt),
+        kind: revision.kind,
+        text: revision.text,
+        link: revision.link,
+        removed: flag(revision.removed),
+        revised_by: revision.revisedBy.id,
+        source: revision.source,
+        revised_at: iso(revision.revisedAt),
+      })
+      .execute();
+  }
+
+  return {
+    async insert({ entry, revision }: TimelineChange) {
+      await db
+        .insertInto('timeline_entries')
+        .values({
+          id: entry.id,
+          incident_id: entry.incidentId,
+          occurred_at: iso(entry.occurredAt),
+          kind: entry.kind,
+          text: entry.text,
+          link: entry.link,
+          removed: flag(entry.removed),
+          author_id: entry.author.id,
+          source: entry.source,
+          revision: entry.revision,
+          created_at: iso(entry.createdAt),
+          updated_at: iso(entry.updatedAt),
+          updated_by: entry.updatedBy.id,
+        })
+        .execute();
+      await insertRevision(revision);
+    },
+
+    async saveRevision({ entry, revision }: TimelineChange) {
+      // Compare-and-set on the revision number: two concurrent corrections cannot both build on
+      // the same version (the loser is retried on the new one by the service).
+      const result = await db
+        .updateTable('timeline_entries')
+        .set({
+          occurred_at: iso(entry.occurredAt),
+          text: entry.text,
+          link: entry.link,
+          removed: flag(entry.removed),
+          revision: entry.revision,
+          updated_at: iso(entry.updatedAt),
+          updated_by: entry.updatedBy.id,
+        })
+        .where('id', '=', entry.id)
+        .where('revision', '=', entry.revision - 1)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await insertRevision(revision);
+      return true;
+    },
+
+    async findById(incidentId, entryId) {
+      const rows = await db
+        .selectFrom('timeline_entries')
+        .selectAll()
+        .where('incident_id', '=', incidentId)
+        .where('id', '=', entryId)
+        .execute();
+      return (await hydrate(rows))[0] ?? null;
+    },
+
+    async listForIncident(incidentId, options = {}) {
+      let query = db.selectFrom('timeline_entries').selectAll().where('incident_id', '=', incidentId);
+      if (!options.includeRemoved) query = query.where('removed', '=', 0);
+      const rows = await query.orderBy('occurred_at').orderBy('seq').execute();
+      return hydrate(rows);
+    },
+
+    async history(entryId) {
+      const rows = await db
+        .selectFrom('timeline_revisions')
+        .selectAll()
+        .where('entry_id', '=', entryId)
+        .orderBy('revision')
+        .execute();
+      const users = await loadUsers(
+        db,
+        rows.map((r) => r.revised_by),
+      );
+      return rows.map((r) => ({
+        entryId: r.entry_id as TimelineEntryId,
+        revision: r.revision,
+        occurredAt: date(r.occurred_at),
+        kind: r.kind as TimelineKind,
+        text: r.text,
+        link: r.link,
+        removed: r.removed === 1,
+        revisedBy: userFrom(users, r.revised_by),
+        source: r.source as Source,
+        revisedAt: date(r.revised_at),
+      }));
+    },
+  };
+}

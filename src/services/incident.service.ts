@@ -1,0 +1,176 @@
+import type { TransitionContext } from '../domain/context.js';
+import { DomainError } from '../domain/errors.js';
+import type { DomainEvent, Transition } from '../domain/events.js';
+import type { IncidentId } from '../domain/ids.js';
+import type { CloseReason, Incident } from '../domain/incident.js';
+import {
+  assignRole,
+  closeIncident,
+  declareIncident,
+  editIncident,
+  promoteToLive,
+  reopenIncident,
+  type IncidentChanges,
+} from '../domain/incident-transitions.js';
+import { parseRoleName } from '../domain/role.js';
+import type { Actor } from '../domain/user.js';
+import type { IncidentFilter, Repositories, StoredAuditRecord } from '../ports/store.port.js';
+import { contextFor, inTransaction, StaleWrite, type ServiceDeps } from './context.js';
+import { findIncident, findIncidentForUpdate } from './find-incident.js';
+import { recordEvents } from './record-change.js';
+import { resolveUser, type UserInput } from './user-directory.js';
+
+/** Roles to fill, by role name (`lead`, `scribe`, `commsLead` or a custom name); null empties one. */
+export type RoleChanges = Readonly<Record<string, UserInput | null>>;
+
+export interface DeclareRequest extends IncidentChanges {
+  readonly title: string;
+  readonly reportOnly?: boolean;
+  readonly occurredAt?: Date | null;
+  readonly roles?: RoleChanges;
+  /** The person who discovered it, when not the one declaring. */
+  readonly reporter?: UserInput;
+}
+
+export interface IncidentUpdate extends IncidentChanges {
+  readonly roles?: RoleChanges;
+  /** `false` promotes a report to a live incident; a live incident cannot become a report. */
+  readonly reportOnly?: boolean;
+  readonly status?: 'open' | 'closed';
+  readonly closeReason?: CloseReason;
+  readonly blockedUntil?: Date | null;
+}
+
+export interface IncidentListQuery extends IncidentFilter {
+  readonly limit: number;
+  readonly cursor?: number;
+}
+
+export interface IncidentListPage {
+  readonly items: Incident[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: number | null;
+}
+
+/** Declaring, reading and changing incidents: the use cases every surface (API, Slack, web) calls. */
+export function createIncidentService(deps: ServiceDeps) {
+  const { store, ids } = deps;
+
+  async function applyRoles(
+    repos: Repositories,
+    incident: Incident,
+    roles: RoleChanges,
+    ctx: TransitionContext,
+  ): Promise<Transition<Incident>> {
+    const events: DomainEvent[] = [];
+    let state = incident;
+    for (const [rawRole, input] of Object.entries(roles)) {
+      const role = parseRoleName(rawRole);
+      const user = input === null ? null : await resolveUser(repos, ids, input, `roles.${rawRole}`);
+      const step = assignRole(state, role, user, ctx);
+      state = step.state;
+      events.push(...step.events);
+    }
+    return { state, events };
+  }
+
+  function notConcurrent(reference: string) {
+    return () =>
+      new DomainError('incident.concurrent_update', `${reference} is being changed by others right now; try again.`);
+  }
+
+  return {
+    /** Records a new incident with the next reference; its official start is now. */
+    async declare(actor: Actor, request: DeclareRequest): Promise<Incident> {
+      const ctx = contextFor(deps, actor);
+      return store.transaction(async (repos) => {
+        const reporter = request.reporter ? await resolveUser(repos, ids, request.reporter, 'reporter') : undefined;
+        const number = await repos.incidents.allocateNumber();
+        const declared = declareIncident(
+          {
+            id: ids.newId() as IncidentId,
+            number,
+            referencePrefix: deps.referencePrefix,
+            title: request.title,
+            reportOnly: request.reportOnly ?? false,
+            occurredAt: request.occurredAt ?? null,
+            private: request.private,
+            summary: request.summary,
+            impact: request.impact,
+            severity: request.severity,
+            reporter,
+          },
+          ctx,
+        );
+        const withRoles = await applyRoles(repos, declared.state, request.roles ?? {}, ctx);
+        await repos.incidents.insert(withRoles.state);
+        await recordEvents(repos, declared.state.id, [...declared.events, ...withRoles.events], actor, ctx);
+        return { ...withRoles.state, version: 1 };
+      });
+    },
+
+    /** One incident by id or reference (`INC-42`, any case). */
+    async get(idOrReference: string): Promise<Incident> {
+      return findIncident(store, idOrReference);
+    },
+
+    /** Incidents newest first, a page at a time. */
+    async list(query: IncidentListQuery): Promise<IncidentListPage> {
+      const { limit, cursor, ...filter } = query;
+      const rows = await store.incidents.list(filter, { limit: limit + 1, beforeNumber: cursor });
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? last.number : null };
+    },
+
+    /**
+     * Applies every requested change as one unit: fields, roles, promotion, then close or reopen.
+     * If any part is refused, nothing is written.
+     */
+    async update(actor: Actor, idOrReference: string, update: IncidentUpdate): Promise<Incident> {
+      return inTransaction(
+        store,
+        async (repos) => {
+          const ctx = contextFor(deps, actor);
+          const before = await findIncidentForUpdate(repos, idOrReference);
+          const events: DomainEvent[] = [];
+          let state = before;
+          const take = (t: Transition<Incident>) => {
+            state = t.state;
+            events.push(...t.events);
+          };
+          take(editIncident(state, update, ctx));
+          if (update.roles) take(await applyRoles(repos, state, update.roles, ctx));
+          if (update.reportOnly === false) take(promoteToLive(state, ctx));
+          if (update.reportOnly === true && !state.reportOnly) {
+            throw new DomainError('incident.field_invalid', 'A live incident cannot be turned into a report.', {
+              field: 'reportOnly',
+            });
+          }
+          if (update.status === 'closed') {
+            take(closeIncident(state, { reason: update.closeReason ?? 'resolved', blockedUntil: update.blockedUntil }, ctx));
+          } else if (update.status === 'open') {
+            take(reopenIncident(state, ctx));
+          } else if (update.closeReason !== undefined || update.blockedUntil !== undefined) {
+            throw new DomainError('incident.close_reason_invalid', 'A close reason goes with "status": "closed".', {
+              field: 'closeReason',
+            });
+          }
+          if (events.length === 0) return before;
+          if (!(await repos.incidents.update(state))) throw new StaleWrite();
+          await recordEvents(repos, state.id, events, actor, ctx);
+          return { ...state, version: state.version + 1 };
+        },
+        notConcurrent(idOrReference),
+      );
+    },
+
+    /** The audit trail of one incident: every change, who made it, from where and when. */
+    async audit(idOrReference: string): Promise<StoredAuditRecord[]> {
+      const incident = await findIncident(store, idOrReference);
+      return store.audit.listForIncident(incident.id);
+    },
+  };
+}
+
+export type IncidentService = ReturnType<typeof createIncidentService>;

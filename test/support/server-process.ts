@@ -1,0 +1,48 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+export interface ServerProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly baseUrl: string;
+  /** Resolves with the first log line matching `pattern` (already seen or yet to come). */
+  waitForLog(pattern: RegExp): Promise<string>;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs `npm start`'s command as a real child process and waits until it listens. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const onLine = (line: string) => {
+    lines.push(line);
+    for (const w of [...waiters]) {
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  };
+  createInterface({ input: child.stdout }).on('line', onLine);
+  createInterface({ input: child.stderr }).on('line', onLine);
+  const exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+
+  const waitForLog = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = lines.find((l) => pattern.test(l));
+      if (seen) return resolve(seen);
+      waiters.push({ pattern, resolve });
+      void exit.then(({ code, signal }) =>
+        reject(new Error(`server exited (${code ?? signal}) before logging ${pattern}:\n${lines.join('\n')}`)),
+      );
+    });
+
+  const listening = await waitForLog(/Server listening at http:\/\/127\.0\.0\.1:\d+/);
+  const baseUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(listening)![1]!;
+  return { child, baseUrl, waitForLog, exited: () => exit };
+}
