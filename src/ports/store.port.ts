@@ -52,8 +52,8 @@ export interface TimelineListOptions {
 }
 
 export interface TimelineRepository {
-  /** Stores a new entry with its first revision. */
-  insert(change: TimelineChange): Promise<void>;
+  /** Stores new entries, each with its first revision. */
+  insert(changes: readonly TimelineChange[]): Promise<void>;
   /** Stores a later revision and makes it current; false when another revision got there first. */
   saveRevision(change: TimelineChange): Promise<boolean>;
   findById(incidentId: IncidentId, entryId: TimelineEntryId): Promise<TimelineEntry | null>;

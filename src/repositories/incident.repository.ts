@@ -92,10 +92,11 @@ export function createIncidentRepository(db: Db, engine: Engine): IncidentReposi
   }
 
   async function saveAssignments(incident: Incident): Promise<void> {
-    for (const a of incident.roleAssignments) {
-      await db
-        .insertInto('role_assignments')
-        .values({
+    if (incident.roleAssignments.length === 0) return;
+    await db
+      .insertInto('role_assignments')
+      .values(
+        incident.roleAssignments.map((a) => ({
           id: a.id,
           incident_id: incident.id,
           role: a.role,
@@ -104,13 +105,13 @@ export function createIncidentRepository(db: Db, engine: Engine): IncidentReposi
           assigned_by: a.assignedBy.id,
           ended_at: isoOrNull(a.endedAt),
           ended_by: a.endedBy?.id ?? null,
-        })
-        // Assignments are only ever appended or ended, so the end is all an existing row can gain.
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet({ ended_at: isoOrNull(a.endedAt), ended_by: a.endedBy?.id ?? null }),
-        )
-        .execute();
-    }
+        })),
+      )
+      // Assignments are only ever appended or ended, so the end is all an existing row can gain.
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({ ended_at: eb.ref('excluded.ended_at'), ended_by: eb.ref('excluded.ended_by') })),
+      )
+      .execute();
   }
 
   return {

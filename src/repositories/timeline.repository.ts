@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { TimelineEntriesTable } from '../db/schema.js';
 import type { IncidentId, TimelineEntryId } from '../domain/ids.js';
-import type { TimelineChange, TimelineEntry, TimelineKind, TimelineRevision } from '../domain/timeline.js';
+import type { TimelineEntry, TimelineKind, TimelineRevision } from '../domain/timeline.js';
 import type { Source } from '../domain/user.js';
 import type { TimelineRepository } from '../ports/store.port.js';
 import { date, flag, iso, loadUsers, userFrom, type Db } from './rows.js';
@@ -31,48 +31,50 @@ export function createTimelineRepository(db: Db): TimelineRepository {
     }));
   }
 
-  async function insertRevision(revision: TimelineRevision): Promise<void> {
-    await db
-      .insertInto('timeline_revisions')
-      .values({
-        entry_id: revision.entryId,
-        revision: revision.revision,
-        occurred_at: iso(revision.occurredAt),
-        kind: revision.kind,
-        text: revision.text,
-        link: revision.link,
-        removed: flag(revision.removed),
-        revised_by: revision.revisedBy.id,
-        source: revision.source,
-        revised_at: iso(revision.revisedAt),
-      })
-      .execute();
-  }
+  const revisionRow = (revision: TimelineRevision) => ({
+    entry_id: revision.entryId,
+    revision: revision.revision,
+    occurred_at: iso(revision.occurredAt),
+    kind: revision.kind,
+    text: revision.text,
+    link: revision.link,
+    removed: flag(revision.removed),
+    revised_by: revision.revisedBy.id,
+    source: revision.source,
+    revised_at: iso(revision.revisedAt),
+  });
 
   return {
-    async insert({ entry, revision }: TimelineChange) {
+    async insert(changes) {
+      if (changes.length === 0) return;
+      // One statement per table however many entries: a declaration writes several at once.
       await db
         .insertInto('timeline_entries')
-        .values({
-          id: entry.id,
-          incident_id: entry.incidentId,
-          occurred_at: iso(entry.occurredAt),
-          kind: entry.kind,
-          text: entry.text,
-          link: entry.link,
-          removed: flag(entry.removed),
-          author_id: entry.author.id,
-          source: entry.source,
-          revision: entry.revision,
-          created_at: iso(entry.createdAt),
-          updated_at: iso(entry.updatedAt),
-          updated_by: entry.updatedBy.id,
-        })
+        .values(
+          changes.map(({ entry }) => ({
+            id: entry.id,
+            incident_id: entry.incidentId,
+            occurred_at: iso(entry.occurredAt),
+            kind: entry.kind,
+            text: entry.text,
+            link: entry.link,
+            removed: flag(entry.removed),
+            author_id: entry.author.id,
+            source: entry.source,
+            revision: entry.revision,
+            created_at: iso(entry.createdAt),
+            updated_at: iso(entry.updatedAt),
+            updated_by: entry.updatedBy.id,
+          })),
+        )
         .execute();
-      await insertRevision(revision);
+      await db
+        .insertInto('timeline_revisions')
+        .values(changes.map(({ revision }) => revisionRow(revision)))
+        .execute();
     },
 
-    async saveRevision({ entry, revision }: TimelineChange) {
+    async saveRevision({ entry, revision }) {
       // Compare-and-set on the revision number: two concurrent corrections cannot both build on
       // the same version (the loser is retried on the new one by the service).
       const result = await db
@@ -90,7 +92,7 @@ export function createTimelineRepository(db: Db): TimelineRepository {
         .where('revision', '=', entry.revision - 1)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return false;
-      await insertRevision(revision);
+      await db.insertInto('timeline_revisions').values(revisionRow(revision)).execute();
       return true;
     },
 

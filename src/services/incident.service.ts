@@ -5,6 +5,7 @@ import type { IncidentId } from '../domain/ids.js';
 import type { CloseReason, Incident } from '../domain/incident.js';
 import {
   assignRole,
+  chain,
   closeIncident,
   declareIncident,
   editIncident,
@@ -12,8 +13,8 @@ import {
   reopenIncident,
   type IncidentChanges,
 } from '../domain/incident-transitions.js';
-import { parseRoleName } from '../domain/role.js';
-import type { Actor } from '../domain/user.js';
+import { parseRoleName, type RoleName } from '../domain/role.js';
+import type { Actor, User } from '../domain/user.js';
 import type { IncidentFilter, Repositories, StoredAuditRecord } from '../ports/store.port.js';
 import { contextFor, inTransaction, StaleWrite, type ServiceDeps } from './context.js';
 import { findIncident, findIncidentForUpdate } from './find-incident.js';
@@ -56,22 +57,25 @@ export interface IncidentListPage {
 export function createIncidentService(deps: ServiceDeps) {
   const { store, ids } = deps;
 
-  async function applyRoles(
-    repos: Repositories,
-    incident: Incident,
-    roles: RoleChanges,
-    ctx: TransitionContext,
-  ): Promise<Transition<Incident>> {
-    const events: DomainEvent[] = [];
-    let state = incident;
+  /** Finds (or creates) everyone the request names; done before any lock is taken. */
+  async function resolveRoles(repos: Repositories, roles: RoleChanges): Promise<[RoleName, User | null][]> {
+    const resolved: [RoleName, User | null][] = [];
     for (const [rawRole, input] of Object.entries(roles)) {
       const role = parseRoleName(rawRole);
-      const user = input === null ? null : await resolveUser(repos, ids, input, `roles.${rawRole}`);
-      const step = assignRole(state, role, user, ctx);
-      state = step.state;
-      events.push(...step.events);
+      resolved.push([role, input === null ? null : await resolveUser(repos, ids, input, `roles.${rawRole}`)]);
     }
-    return { state, events };
+    return resolved;
+  }
+
+  function assignRoles(
+    incident: Incident,
+    roles: readonly [RoleName, User | null][],
+    ctx: TransitionContext,
+  ): Transition<Incident> {
+    return chain(
+      incident,
+      roles.map(([role, user]) => (state: Incident) => assignRole(state, role, user, ctx)),
+    );
   }
 
   function notConcurrent(reference: string) {
@@ -85,6 +89,9 @@ export function createIncidentService(deps: ServiceDeps) {
       const ctx = contextFor(deps, actor);
       return store.transaction(async (repos) => {
         const reporter = request.reporter ? await resolveUser(repos, ids, request.reporter, 'reporter') : undefined;
+        const roles = await resolveRoles(repos, request.roles ?? {});
+        // Taken as late as possible: on PostgreSQL the counter's row lock is held until commit,
+        // so everything before this line runs in parallel across declarations.
         const number = await repos.incidents.allocateNumber();
         const declared = declareIncident(
           {
@@ -102,7 +109,7 @@ export function createIncidentService(deps: ServiceDeps) {
           },
           ctx,
         );
-        const withRoles = await applyRoles(repos, declared.state, request.roles ?? {}, ctx);
+        const withRoles = assignRoles(declared.state, roles, ctx);
         await repos.incidents.insert(withRoles.state);
         await recordEvents(repos, declared.state.id, [...declared.events, ...withRoles.events], actor, ctx);
         return { ...withRoles.state, version: 1 };
@@ -140,7 +147,7 @@ export function createIncidentService(deps: ServiceDeps) {
             events.push(...t.events);
           };
           take(editIncident(state, update, ctx));
-          if (update.roles) take(await applyRoles(repos, state, update.roles, ctx));
+          if (update.roles) take(assignRoles(state, await resolveRoles(repos, update.roles), ctx));
           if (update.reportOnly === false) take(promoteToLive(state, ctx));
           if (update.reportOnly === true && !state.reportOnly) {
             throw new DomainError('incident.field_invalid', 'A live incident cannot be turned into a report.', {

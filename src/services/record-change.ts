@@ -2,7 +2,7 @@ import type { TransitionContext } from '../domain/context.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { IncidentId } from '../domain/ids.js';
 import { narrate } from '../domain/narration.js';
-import { addTimelineEntry } from '../domain/timeline.js';
+import { addTimelineEntry, type TimelineChange } from '../domain/timeline.js';
 import type { Actor } from '../domain/user.js';
 import type { Repositories } from '../ports/store.port.js';
 
@@ -18,12 +18,14 @@ export async function recordEvents(
   ctx: TransitionContext,
 ): Promise<void> {
   const all: DomainEvent[] = [...events];
+  const entries: TimelineChange[] = [];
   for (const event of events) {
     const narration = narrate(event, ctx.severities);
     if (!narration) continue;
     const added = addTimelineEntry(incidentId, narration, actor.source, ctx);
-    await repos.timeline.insert(added.state);
+    entries.push(added.state);
     all.push(...added.events);
   }
+  await repos.timeline.insert(entries);
   await repos.audit.append(all.map((event) => ({ incidentId, at: ctx.at, actor, event })));
 }

@@ -51,7 +51,7 @@ export function createTimelineService(deps: ServiceDeps) {
         const incident = await findIncident(repos, idOrReference);
         const ctx = contextFor(deps, actor);
         const added = addTimelineEntry(incident.id, { ...request, kind: request.kind ?? 'note' }, actor.source, ctx);
-        await repos.timeline.insert(added.state);
+        await repos.timeline.insert([added.state]);
         await repos.audit.append(added.events.map((event) => ({ incidentId: incident.id, at: ctx.at, actor, event })));
         return added.state.entry;
       });

@@ -29,7 +29,7 @@ describeEngines('timeline repository', (ctx) => {
 
   async function addEntry(incident: Incident, input: NewTimelineEntry, when = at(60), author = scribe): Promise<TimelineChange> {
     const change = addTimelineEntry(incident.id, input, 'slack', buildTransitionContext(author, when, ids)).state;
-    await store.timeline.insert(change);
+    await store.timeline.insert([change]);
     return change;
   }
 
@@ -111,7 +111,7 @@ describeEngines('timeline repository', (ctx) => {
         'api',
         buildTransitionContext(scribe, at(100), { newId: () => id }),
       ).state;
-      await store.timeline.insert(change);
+      await store.timeline.insert([change]);
     };
     await insert('order-z', 'latest', at(50));
     await insert('order-y', 'tie first', at(20));
@@ -188,7 +188,7 @@ describeEngines('timeline repository', (ctx) => {
     const change = addTimelineEntry(incident.id, { kind: 'note', text: 'never' }, 'api', buildTransitionContext(scribe, at(5), ids)).state;
     await assert.rejects(
       store.transaction(async (repos) => {
-        await repos.timeline.insert(change);
+        await repos.timeline.insert([change]);
         throw new Error('abort');
       }),
       /abort/,
