@@ -22,6 +22,8 @@ export const errorCategories = {
   'timeline.concurrent_update': 'conflict',
   'action.not_found': 'not_found',
   'action.invalid': 'invalid',
+  'command.unknown': 'invalid',
+  'command.invalid': 'invalid',
   'token.not_found': 'not_found',
   'token.invalid': 'invalid',
 } as const;
