@@ -70,6 +70,7 @@ export interface TimelineEntriesTable {
   created_at: string;
   updated_at: string;
   updated_by: string;
+  source_ref: string | null;
 }
 
 export interface TimelineRevisionsTable {
@@ -116,6 +117,38 @@ export interface ApiTokensTable {
   revoked_at: string | null;
 }
 
+export interface JobsTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  payload: string;
+  queue_key: string | null;
+  dedupe_key: string | null;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  created_at: string;
+}
+
+export interface SlackMessagesTable {
+  incident_id: string;
+  kind: string;
+  channel_id: string;
+  ts: string;
+  created_at: string;
+}
+
 export interface Database {
   counters: CountersTable;
   users: UsersTable;
@@ -126,4 +159,7 @@ export interface Database {
   actions: ActionsTable;
   audit_events: AuditEventsTable;
   api_tokens: ApiTokensTable;
+  jobs: JobsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  slack_messages: SlackMessagesTable;
 }

@@ -4,6 +4,7 @@
  */
 export const errorCategories = {
   'request.invalid': 'invalid',
+  'request.duplicate': 'conflict',
   'incident.not_found': 'not_found',
   'incident.title_invalid': 'invalid',
   'incident.severity_invalid': 'invalid',

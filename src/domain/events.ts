@@ -1,5 +1,5 @@
 import type { ActionId, IncidentId, TimelineEntryId, UserId } from './ids.js';
-import type { CloseReason } from './incident.js';
+import type { CloseReason, SlackChannelRef } from './incident.js';
 import type { RoleName } from './role.js';
 import type { TimelineKind } from './timeline.js';
 import type { Actor } from './user.js';
@@ -24,7 +24,13 @@ export type DomainEvent =
     }
   | { readonly type: 'incident.role_assigned'; readonly role: RoleName; readonly holder: PersonRef; readonly previous: PersonRef | null }
   | { readonly type: 'incident.role_unassigned'; readonly role: RoleName; readonly previous: PersonRef }
-  | { readonly type: 'incident.closed'; readonly reason: CloseReason; readonly blockedUntil: string | null }
+  | {
+      readonly type: 'incident.closed';
+      readonly reason: CloseReason;
+      readonly blockedUntil: string | null;
+      readonly note: string | null;
+    }
+  | { readonly type: 'incident.channel_linked'; readonly channel: SlackChannelRef; readonly previous: SlackChannelRef | null }
   | { readonly type: 'incident.reopened' }
   | { readonly type: 'incident.promoted' }
   | { readonly type: 'timeline.entry_added'; readonly entryId: TimelineEntryId; readonly kind: TimelineKind }

@@ -2,7 +2,7 @@ import type { TransitionContext } from './context.js';
 import { DomainError } from './errors.js';
 import type { DomainEvent, EditableField, PersonRef, Transition } from './events.js';
 import type { IncidentId, RoleAssignmentId } from './ids.js';
-import { holderOf, type CloseReason, type Incident, type RoleAssignment } from './incident.js';
+import { holderOf, type CloseReason, type Incident, type RoleAssignment, type SlackChannelRef } from './incident.js';
 import { sameRole, type RoleName } from './role.js';
 import { parseSeverity } from './severity.js';
 import { LONG_TEXT_MAX, oneLine, optionalText, TITLE_MAX } from './text.js';
@@ -118,6 +118,8 @@ export function editIncident(incident: Incident, changes: IncidentChanges, ctx: 
 export interface CloseInput {
   readonly reason: CloseReason;
   readonly blockedUntil?: Date | null;
+  /** A closing word for the record ("fixed by rolling back the deploy"). */
+  readonly note?: string | null;
 }
 
 /** Ends work on the incident: resolved, or blocked (optionally until a later date). */
@@ -145,7 +147,24 @@ export function closeIncident(incident: Incident, input: CloseInput, ctx: Transi
       endedAt: ctx.at,
       updatedAt: ctx.at,
     },
-    events: [{ type: 'incident.closed', reason: input.reason, blockedUntil: blockedUntil?.toISOString() ?? null }],
+    events: [
+      {
+        type: 'incident.closed',
+        reason: input.reason,
+        blockedUntil: blockedUntil?.toISOString() ?? null,
+        note: optionalText(input.note ?? null, 'note', LONG_TEXT_MAX, 'incident.field_invalid'),
+      },
+    ],
+  };
+}
+
+/** Records the incident's comms channel (created, or renamed). Same channel and name: no-op. */
+export function linkChannel(incident: Incident, channel: SlackChannelRef, ctx: TransitionContext): Transition<Incident> {
+  const previous = incident.channel;
+  if (previous && previous.id === channel.id && previous.name === channel.name) return { state: incident, events: [] };
+  return {
+    state: { ...incident, channel, updatedAt: ctx.at },
+    events: [{ type: 'incident.channel_linked', channel, previous }],
   };
 }
 

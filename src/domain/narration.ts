@@ -47,10 +47,15 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
     case 'incident.role_unassigned':
       return { kind: 'role', text: `${event.previous.name} is no longer ${roleLabel(event.role)}; the role is unfilled` };
     case 'incident.closed': {
-      if (event.reason === 'resolved') return { kind: 'closed', text: 'Closed: resolved' };
+      const note = event.note ? ` — ${event.note}` : '';
+      if (event.reason === 'resolved') return { kind: 'closed', text: `Closed: resolved${note}` };
       const until = event.blockedUntil ? ` until ${event.blockedUntil}` : '';
-      return { kind: 'closed', text: `Closed: blocked${until}` };
+      return { kind: 'closed', text: `Closed: blocked${until}${note}` };
     }
+    case 'incident.channel_linked':
+      return event.previous
+        ? { kind: 'fieldChange', text: `Comms channel renamed to #${event.channel.name} (was #${event.previous.name})` }
+        : { kind: 'fieldChange', text: `Comms channel #${event.channel.name} created` };
     case 'incident.reopened':
       return { kind: 'reopened', text: 'Reopened' };
     case 'incident.promoted':

@@ -32,7 +32,9 @@ const MAX_ROLE_NAME = 60;
 /** Normalises a role as typed by a person or sent to the API: built-ins by alias, others by name. */
 export function parseRoleName(input: string): RoleName {
   const collapsed = input.trim().replace(/\s+/g, ' ');
-  const builtIn = aliases[collapsed.toLowerCase()];
+  const key = collapsed.toLowerCase();
+  // Own properties only: "constructor" is a fine custom role name, not Object.prototype's.
+  const builtIn = Object.hasOwn(aliases, key) ? aliases[key] : undefined;
   if (builtIn) return builtIn;
   if (collapsed.length === 0 || collapsed.length > MAX_ROLE_NAME) {
     throw new DomainError('role.invalid', `A role name must be 1 to ${MAX_ROLE_NAME} characters.`, {

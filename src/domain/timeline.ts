@@ -47,7 +47,10 @@ export interface TimelineRevision extends TimelineContent {
 export interface TimelineEntry extends TimelineContent {
   readonly id: TimelineEntryId;
   readonly incidentId: IncidentId;
+  /** Who said it: the person who wrote it, or whose message was pinned. */
   readonly author: User;
+  /** The outside thing it copies (e.g. `slack:C123:1700000000.000100`), to find it again. */
+  readonly sourceRef: string | null;
   readonly source: Source;
   readonly revision: number;
   readonly createdAt: Date;
@@ -81,6 +84,9 @@ export interface NewTimelineEntry {
   readonly text: string;
   readonly occurredAt?: Date | null;
   readonly link?: string | null;
+  /** When copying someone else's words (a pinned message); the actor otherwise. */
+  readonly author?: User;
+  readonly sourceRef?: string | null;
 }
 
 /** Writes a new entry (revision 1); it happened now unless told otherwise. */
@@ -102,7 +108,8 @@ export function addTimelineEntry(
     ...content,
     id,
     incidentId,
-    author: ctx.actor,
+    author: input.author ?? ctx.actor,
+    sourceRef: input.sourceRef ?? null,
     source,
     revision: 1,
     createdAt: ctx.at,

@@ -19,4 +19,9 @@ export type Source = (typeof sources)[number];
 export interface Actor {
   readonly user: User;
   readonly source: Source;
+  /**
+   * The request that made the change (a Slack event id, a modal submission), when it may be
+   * delivered twice: a change carrying a key already seen is refused as a duplicate.
+   */
+  readonly requestKey?: string;
 }

@@ -4,6 +4,7 @@ import type { ActionId, ApiTokenId, IncidentId, SlackUserId, TimelineEntryId, Us
 import type { Incident, IncidentStatus } from '../domain/incident.js';
 import type { TimelineChange, TimelineEntry, TimelineRevision } from '../domain/timeline.js';
 import type { User } from '../domain/user.js';
+import type { JobQueue, JobStore } from './jobs.port.js';
 
 export interface IncidentFilter {
   readonly status?: IncidentStatus;
@@ -35,6 +36,8 @@ export interface IncidentRepository {
   lock(id: IncidentId): Promise<void>;
   findById(id: IncidentId): Promise<Incident | null>;
   findByReference(reference: string): Promise<Incident | null>;
+  /** The incident whose comms channel this is, if any. */
+  findByChannelId(channelId: string): Promise<Incident | null>;
   list(filter: IncidentFilter, page: IncidentPage): Promise<Incident[]>;
 }
 
@@ -57,6 +60,8 @@ export interface TimelineRepository {
   /** Stores a later revision and makes it current; false when another revision got there first. */
   saveRevision(change: TimelineChange): Promise<boolean>;
   findById(incidentId: IncidentId, entryId: TimelineEntryId): Promise<TimelineEntry | null>;
+  /** The current (not removed) entry copied from this outside source, if any. */
+  findBySourceRef(incidentId: IncidentId, sourceRef: string): Promise<TimelineEntry | null>;
   /** Entries in the order they happened (ties in the order they were written). */
   listForIncident(incidentId: IncidentId, options?: TimelineListOptions): Promise<TimelineEntry[]>;
   history(entryId: TimelineEntryId): Promise<TimelineRevision[]>;
@@ -100,6 +105,23 @@ export interface ApiTokenRepository {
   revoke(idOrName: string, at: Date): Promise<ApiToken[]>;
 }
 
+/** Keys of requests already handled (a Slack event id, a modal submission): claimed once. */
+export interface IdempotencyRepository {
+  /** True the first time a key is claimed; false ever after (the request is a repeat). */
+  claim(key: string, at: Date): Promise<boolean>;
+}
+
+export interface SlackMessageRef {
+  readonly channelId: string;
+  readonly ts: string;
+}
+
+/** Slack messages we keep editing (the headline), by incident and kind. */
+export interface SlackMessageRepository {
+  find(incidentId: IncidentId, kind: string): Promise<SlackMessageRef | null>;
+  save(incidentId: IncidentId, kind: string, ref: SlackMessageRef): Promise<void>;
+}
+
 export interface Repositories {
   readonly incidents: IncidentRepository;
   readonly users: UserRepository;
@@ -107,6 +129,9 @@ export interface Repositories {
   readonly actions: ActionRepository;
   readonly audit: AuditRepository;
   readonly tokens: ApiTokenRepository;
+  readonly jobs: JobQueue;
+  readonly idempotency: IdempotencyRepository;
+  readonly slackMessages: SlackMessageRepository;
 }
 
 export type Engine = 'sqlite' | 'postgres';
@@ -115,6 +140,10 @@ export type Engine = 'sqlite' | 'postgres';
 export interface Store extends Repositories {
   readonly engine: Engine;
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** The queue's worker side (claims, retries, inspection); outside any transaction. */
+  readonly jobStore: JobStore;
+  /** Calls `listener` after each commit that enqueued jobs, so a worker can start at once. */
+  onJobsEnqueued(listener: () => void): void;
   /** Brings the schema up to date; the names of the migrations it ran. Safe from several processes. */
   migrate(): Promise<string[]>;
   /** Resolves when the database answers a query. */

@@ -176,6 +176,11 @@ export function createIncidentRepository(db: Db, engine: Engine): IncidentReposi
       return (await hydrate(rows))[0] ?? null;
     },
 
+    async findByChannelId(channelId) {
+      const rows = await db.selectFrom('incidents').selectAll().where('channel_id', '=', channelId).execute();
+      return (await hydrate(rows))[0] ?? null;
+    },
+
     async list(filter: IncidentFilter, page: IncidentPage) {
       let query = db.selectFrom('incidents').selectAll();
       if (filter.status) query = query.where('status', '=', filter.status);

@@ -1,36 +1,85 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Clock } from '../ports/clock.port.js';
-import type { Engine, Repositories, Store } from '../ports/store.port.js';
 import type { Connection } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
+import type { Clock, IdGenerator } from '../ports/clock.port.js';
+import type { JobQueue } from '../ports/jobs.port.js';
+import type { Engine, Repositories, Store } from '../ports/store.port.js';
 import { createActionRepository } from './action.repository.js';
 import { createApiTokenRepository } from './api-token.repository.js';
 import { createAuditRepository } from './audit.repository.js';
+import { createIdempotencyRepository } from './idempotency.repository.js';
 import { createIncidentRepository } from './incident.repository.js';
+import { createJobQueue, createJobStore } from './job.repository.js';
 import type { Db } from './rows.js';
+import { createSlackMessageRepository } from './slack-message.repository.js';
 import { createTimelineRepository } from './timeline.repository.js';
 import { createUserRepository } from './user.repository.js';
 
-function repositories(db: Db, engine: Engine, clock: Clock): Repositories {
+function repositories(db: Db, engine: Engine, clock: Clock, jobs: JobQueue): Repositories {
+  const now = () => clock.now();
   return {
     incidents: createIncidentRepository(db, engine),
-    users: createUserRepository(db, () => clock.now()),
+    users: createUserRepository(db, now),
     timeline: createTimelineRepository(db),
     actions: createActionRepository(db),
     audit: createAuditRepository(db),
     tokens: createApiTokenRepository(db),
+    jobs,
+    idempotency: createIdempotencyRepository(db),
+    slackMessages: createSlackMessageRepository(db, now),
   };
 }
 
+export interface StoreOptions {
+  readonly ids?: IdGenerator;
+}
+
 /** The Store port over one Kysely connection (SQLite or PostgreSQL, same code). */
-export function createStore(connection: Connection, clock: Clock): Store {
+export function createStore(connection: Connection, clock: Clock, options: StoreOptions = {}): Store {
   const { db } = connection;
   const engine = connection.target.engine;
+  const ids = options.ids ?? { newId: () => randomUUID() };
+  const listeners: (() => void)[] = [];
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
+  const immediateQueue = createJobQueue(db, ids, () => clock.now());
+
   return {
     engine,
-    ...repositories(db, engine, clock),
-    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, engine, clock))),
-    migrate: () => migrateToLatest(db, connection.target.engine),
+    ...repositories(
+      db,
+      engine,
+      clock,
+      {
+        async enqueue(job) {
+          await immediateQueue.enqueue(job);
+          notify();
+        },
+      },
+    ),
+    async transaction(work) {
+      let enqueued = false;
+      const result = await db.transaction().execute((trx) => {
+        const queue = createJobQueue(trx, ids, () => clock.now());
+        const tracked: JobQueue = {
+          async enqueue(job) {
+            await queue.enqueue(job);
+            enqueued = true;
+          },
+        };
+        return work(repositories(trx, engine, clock, tracked));
+      });
+      // Only after the commit: a worker woken earlier would not see the jobs yet.
+      if (enqueued) notify();
+      return result;
+    },
+    jobStore: createJobStore(db, engine),
+    onJobsEnqueued(listener) {
+      listeners.push(listener);
+    },
+    migrate: () => migrateToLatest(db, engine),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -23,6 +23,7 @@ export function createTimelineRepository(db: Db): TimelineRepository {
       link: r.link,
       removed: r.removed === 1,
       author: userFrom(users, r.author_id),
+      sourceRef: r.source_ref,
       source: r.source as Source,
       revision: r.revision,
       createdAt: date(r.created_at),
@@ -65,6 +66,7 @@ export function createTimelineRepository(db: Db): TimelineRepository {
             created_at: iso(entry.createdAt),
             updated_at: iso(entry.updatedAt),
             updated_by: entry.updatedBy.id,
+            source_ref: entry.sourceRef,
           })),
         )
         .execute();
@@ -102,6 +104,17 @@ export function createTimelineRepository(db: Db): TimelineRepository {
         .selectAll()
         .where('incident_id', '=', incidentId)
         .where('id', '=', entryId)
+        .execute();
+      return (await hydrate(rows))[0] ?? null;
+    },
+
+    async findBySourceRef(incidentId, sourceRef) {
+      const rows = await db
+        .selectFrom('timeline_entries')
+        .selectAll()
+        .where('incident_id', '=', incidentId)
+        .where('source_ref', '=', sourceRef)
+        .where('removed', '=', 0)
         .execute();
       return (await hydrate(rows))[0] ?? null;
     },

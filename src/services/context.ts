@@ -2,11 +2,15 @@ import type { TransitionContext } from '../domain/context.js';
 import type { SeverityScale } from '../domain/severity.js';
 import type { Actor } from '../domain/user.js';
 import type { Clock, IdGenerator } from '../ports/clock.port.js';
+import type { ChangeListener } from '../ports/change-listener.port.js';
 import type { Repositories, Store } from '../ports/store.port.js';
+import { DomainError } from '../domain/errors.js';
 
 /** What every service is built from. */
 export interface ServiceDeps {
   readonly store: Store;
+  /** Told of every change in its transaction (Slack enqueues its messages there). */
+  readonly listeners?: readonly ChangeListener[];
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly severities: SeverityScale;
@@ -48,5 +52,16 @@ export async function inTransaction<T>(
       if (!(error instanceof StaleWrite)) throw error;
       if (attempt >= MAX_ATTEMPTS) throw onExhausted();
     }
+  }
+}
+
+/**
+ * Refuses a request already handled (a Slack retry, a double submit). Run first in the
+ * transaction, so the key commits with the change and a repeat changes nothing.
+ */
+export async function claimRequest(repos: Repositories, actor: Actor, at: Date): Promise<void> {
+  if (!actor.requestKey) return;
+  if (!(await repos.idempotency.claim(actor.requestKey, at))) {
+    throw new DomainError('request.duplicate', 'This request was already handled.');
   }
 }

@@ -2,13 +2,14 @@ import type { TransitionContext } from '../domain/context.js';
 import { DomainError } from '../domain/errors.js';
 import type { DomainEvent, Transition } from '../domain/events.js';
 import type { IncidentId } from '../domain/ids.js';
-import type { CloseReason, Incident } from '../domain/incident.js';
+import type { CloseReason, Incident, SlackChannelRef } from '../domain/incident.js';
 import {
   assignRole,
   chain,
   closeIncident,
   declareIncident,
   editIncident,
+  linkChannel,
   promoteToLive,
   reopenIncident,
   type IncidentChanges,
@@ -16,7 +17,7 @@ import {
 import { parseRoleName, type RoleName } from '../domain/role.js';
 import type { Actor, User } from '../domain/user.js';
 import type { IncidentFilter, Repositories, StoredAuditRecord } from '../ports/store.port.js';
-import { contextFor, inTransaction, StaleWrite, type ServiceDeps } from './context.js';
+import { claimRequest, contextFor, inTransaction, StaleWrite, type ServiceDeps } from './context.js';
 import { findIncident, findIncidentForUpdate } from './find-incident.js';
 import { recordEvents } from './record-change.js';
 import { resolveUser, type UserInput } from './user-directory.js';
@@ -40,6 +41,7 @@ export interface IncidentUpdate extends IncidentChanges {
   readonly status?: 'open' | 'closed';
   readonly closeReason?: CloseReason;
   readonly blockedUntil?: Date | null;
+  readonly closeNote?: string | null;
 }
 
 export interface IncidentListQuery extends IncidentFilter {
@@ -88,6 +90,7 @@ export function createIncidentService(deps: ServiceDeps) {
     async declare(actor: Actor, request: DeclareRequest): Promise<Incident> {
       const ctx = contextFor(deps, actor);
       return store.transaction(async (repos) => {
+        await claimRequest(repos, actor, ctx.at);
         const reporter = request.reporter ? await resolveUser(repos, ids, request.reporter, 'reporter') : undefined;
         const roles = await resolveRoles(repos, request.roles ?? {});
         // Taken as late as possible: on PostgreSQL the counter's row lock is held until commit,
@@ -111,7 +114,7 @@ export function createIncidentService(deps: ServiceDeps) {
         );
         const withRoles = assignRoles(declared.state, roles, ctx);
         await repos.incidents.insert(withRoles.state);
-        await recordEvents(repos, declared.state.id, [...declared.events, ...withRoles.events], actor, ctx);
+        await recordEvents(repos, withRoles.state, [...declared.events, ...withRoles.events], actor, ctx, deps.listeners);
         return { ...withRoles.state, version: 1 };
       });
     },
@@ -139,6 +142,7 @@ export function createIncidentService(deps: ServiceDeps) {
         store,
         async (repos) => {
           const ctx = contextFor(deps, actor);
+          await claimRequest(repos, actor, ctx.at);
           const before = await findIncidentForUpdate(repos, idOrReference);
           const events: DomainEvent[] = [];
           let state = before;
@@ -155,18 +159,48 @@ export function createIncidentService(deps: ServiceDeps) {
             });
           }
           if (update.status === 'closed') {
-            take(closeIncident(state, { reason: update.closeReason ?? 'resolved', blockedUntil: update.blockedUntil }, ctx));
+            take(
+              closeIncident(
+                state,
+                { reason: update.closeReason ?? 'resolved', blockedUntil: update.blockedUntil, note: update.closeNote },
+                ctx,
+              ),
+            );
           } else if (update.status === 'open') {
             take(reopenIncident(state, ctx));
-          } else if (update.closeReason !== undefined || update.blockedUntil !== undefined) {
+          } else if (update.closeReason !== undefined || update.blockedUntil !== undefined || update.closeNote !== undefined) {
             throw new DomainError('incident.close_reason_invalid', 'A close reason goes with "status": "closed".', {
               field: 'closeReason',
             });
           }
           if (events.length === 0) return before;
           if (!(await repos.incidents.update(state))) throw new StaleWrite();
-          await recordEvents(repos, state.id, events, actor, ctx);
-          return { ...state, version: state.version + 1 };
+          const saved = { ...state, version: state.version + 1 };
+          await recordEvents(repos, saved, events, actor, ctx, deps.listeners);
+          return saved;
+        },
+        notConcurrent(idOrReference),
+      );
+    },
+
+    /** The incident whose comms channel this is, or null (commands outside one say where they work). */
+    async findByChannel(channelId: string): Promise<Incident | null> {
+      return store.incidents.findByChannelId(channelId);
+    },
+
+    /** Records the incident's comms channel once created (or renamed) in Slack. */
+    async linkChannel(actor: Actor, idOrReference: string, channel: SlackChannelRef): Promise<Incident> {
+      return inTransaction(
+        store,
+        async (repos) => {
+          const ctx = contextFor(deps, actor);
+          const before = await findIncidentForUpdate(repos, idOrReference);
+          const linked = linkChannel(before, channel, ctx);
+          if (linked.events.length === 0) return before;
+          if (!(await repos.incidents.update(linked.state))) throw new StaleWrite();
+          const saved = { ...linked.state, version: linked.state.version + 1 };
+          await recordEvents(repos, saved, linked.events, actor, ctx, deps.listeners);
+          return saved;
         },
         notConcurrent(idOrReference),
       );

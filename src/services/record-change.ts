@@ -1,6 +1,7 @@
 import type { TransitionContext } from '../domain/context.js';
 import type { DomainEvent } from '../domain/events.js';
-import type { IncidentId } from '../domain/ids.js';
+import type { Incident } from '../domain/incident.js';
+import type { ChangeListener } from '../ports/change-listener.port.js';
 import { narrate } from '../domain/narration.js';
 import { addTimelineEntry, type TimelineChange } from '../domain/timeline.js';
 import type { Actor } from '../domain/user.js';
@@ -12,11 +13,13 @@ import type { Repositories } from '../ports/store.port.js';
  */
 export async function recordEvents(
   repos: Repositories,
-  incidentId: IncidentId,
+  incident: Incident,
   events: readonly DomainEvent[],
   actor: Actor,
   ctx: TransitionContext,
+  listeners: readonly ChangeListener[] = [],
 ): Promise<void> {
+  const incidentId = incident.id;
   const all: DomainEvent[] = [...events];
   const entries: TimelineChange[] = [];
   for (const event of events) {
@@ -28,4 +31,5 @@ export async function recordEvents(
   }
   await repos.timeline.insert(entries);
   await repos.audit.append(all.map((event) => ({ incidentId, at: ctx.at, actor, event })));
+  for (const listener of listeners) await listener.onChange(repos, { incident, events: all, actor });
 }

@@ -179,7 +179,7 @@ describe('closeIncident', () => {
     assert.equal(state.closeReason, 'resolved');
     assert.equal(state.blockedUntil, null);
     assert.deepEqual(state.endedAt, ctx.at);
-    assert.deepEqual(events, [{ type: 'incident.closed', reason: 'resolved', blockedUntil: null }]);
+    assert.deepEqual(events, [{ type: 'incident.closed', reason: 'resolved', blockedUntil: null, note: null }]);
   });
 
   it('closes as blocked until a future date', () => {
@@ -187,7 +187,7 @@ describe('closeIncident', () => {
     const { state, events } = closeIncident(buildIncident(), { reason: 'blocked', blockedUntil: until }, buildContext());
     assert.equal(state.closeReason, 'blocked');
     assert.deepEqual(state.blockedUntil, until);
-    assert.deepEqual(events, [{ type: 'incident.closed', reason: 'blocked', blockedUntil: until.toISOString() }]);
+    assert.deepEqual(events, [{ type: 'incident.closed', reason: 'blocked', blockedUntil: until.toISOString(), note: null }]);
   });
 
   it('closes as blocked with no date', () => {

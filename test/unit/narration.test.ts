@@ -63,15 +63,19 @@ describe('narrate', () => {
   });
 
   it('tells closing, with the date when blocked until one', () => {
-    assert.deepEqual(narrate({ type: 'incident.closed', reason: 'resolved', blockedUntil: null }, defaultSeverityScale), {
+    assert.deepEqual(narrate({ type: 'incident.closed', reason: 'resolved', blockedUntil: null, note: null }, defaultSeverityScale), {
       kind: 'closed',
       text: 'Closed: resolved',
     });
     assert.equal(
-      text({ type: 'incident.closed', reason: 'blocked', blockedUntil: '2024-05-02T09:00:00.000Z' }),
+      text({ type: 'incident.closed', reason: 'blocked', blockedUntil: '2024-05-02T09:00:00.000Z', note: null }),
       'Closed: blocked until 2024-05-02T09:00:00.000Z',
     );
-    assert.equal(text({ type: 'incident.closed', reason: 'blocked', blockedUntil: null }), 'Closed: blocked');
+    assert.equal(text({ type: 'incident.closed', reason: 'blocked', blockedUntil: null, note: null }), 'Closed: blocked');
+    assert.equal(
+      text({ type: 'incident.closed', reason: 'resolved', blockedUntil: null, note: 'rolled back the deploy' }),
+      'Closed: resolved — rolled back the deploy',
+    );
   });
 
   it('tells reopening, promotion and a new action', () => {

@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely';
 import type { Engine } from '../../ports/store.port.js';
 import { initialMigration } from './0001-initial.js';
+import { jobsMigration } from './0002-jobs.js';
 
 /** Every migration, in order. Names sort; never rename or edit one that has shipped. */
 export function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(engine),
+    '0002-jobs': jobsMigration(engine),
   };
 }

@@ -1,0 +1,142 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../ports/clock.port.js';
+import type { Job, JobStore } from '../ports/jobs.port.js';
+import { backoffMs, PermanentFailure, RetryLater } from './job-errors.js';
+
+/** Performs one type of job; it re-reads what it needs by id, so running it again is harmless. */
+export type JobHandler = (job: Job, log: Logger) => Promise<void>;
+
+export interface WorkerOptions {
+  readonly store: JobStore;
+  readonly handlers: ReadonlyMap<string, JobHandler>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly workerId: string;
+  /** Jobs run side by side (different queues); one queue's jobs never overlap. */
+  readonly concurrency?: number;
+  /** How often to look for due jobs when nobody wakes the worker. */
+  readonly pollMs?: number;
+  /** How long a claimed job is ours; past it, another worker may take it over. */
+  readonly leaseMs?: number;
+}
+
+export interface Worker {
+  start(): void;
+  /** Look for work now (after a commit that enqueued jobs, or after moving a test clock). */
+  wake(): void;
+  /** Stops claiming, waits for running jobs to settle. */
+  stop(): Promise<void>;
+  /** Resolves once no due job is left and none is running (for tests and tools). */
+  idle(): Promise<void>;
+}
+
+/** The loop that delivers queued side effects, with retries and backoff, in order per queue. */
+export function createWorker(options: WorkerOptions): Worker {
+  const { store, handlers, clock, logger, workerId } = options;
+  const concurrency = options.concurrency ?? 4;
+  const pollMs = options.pollMs ?? 500;
+  const leaseMs = options.leaseMs ?? 120_000;
+  let running = false;
+  let active = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let pumping = false;
+  let again = false;
+  const inFlight = new Set<Promise<void>>();
+  let idleWaiters: (() => void)[] = [];
+
+  async function settle(job: Job, error: unknown): Promise<void> {
+    const now = clock.now();
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const log = logger.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
+    if (error instanceof PermanentFailure || job.attempts >= job.maxAttempts) {
+      log.error({ err: error }, 'job failed for good');
+      await store.fail(job.id, message, now);
+      return;
+    }
+    const delay = error instanceof RetryLater && error.delayMs !== null ? error.delayMs : backoffMs(job.attempts);
+    (error instanceof RetryLater ? log.warn.bind(log) : log.error.bind(log))({ err: error, retryInMs: delay }, 'job will be retried');
+    await store.reschedule(job.id, new Date(now.getTime() + delay), message, now);
+  }
+
+  async function run(job: Job): Promise<void> {
+    const handler = handlers.get(job.type);
+    const log = logger.child({ jobId: job.id, jobType: job.type });
+    try {
+      if (!handler) throw new PermanentFailure(`no handler for job type ${job.type}`);
+      await handler(job, log);
+      await store.complete(job.id, clock.now());
+    } catch (error) {
+      await settle(job, error).catch((e: unknown) => log.error({ err: e }, 'could not record the job outcome'));
+    }
+  }
+
+  function notifyIdle(): void {
+    if (active > 0 || pumping) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  async function pump(): Promise<void> {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        await store.releaseExpired(clock.now());
+        while (running && active < concurrency) {
+          const job = await store.claim(workerId, clock.now(), leaseMs);
+          if (!job) break;
+          active++;
+          const task = run(job).finally(() => {
+            active--;
+            inFlight.delete(task);
+            // A finished job may unblock the next one in its queue.
+            void pump();
+          });
+          inFlight.add(task);
+        }
+      } while (again && running);
+    } catch (error) {
+      logger.error({ err: error }, 'job worker could not reach the database; will retry');
+    } finally {
+      pumping = false;
+      notifyIdle();
+    }
+  }
+
+  function schedule(): void {
+    if (!running) return;
+    timer = setTimeout(() => {
+      void pump().finally(schedule);
+    }, pollMs);
+    timer.unref();
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      void pump();
+      schedule();
+    },
+    wake() {
+      if (running) void pump();
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      await Promise.allSettled([...inFlight]);
+    },
+    idle() {
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        if (running) void pump();
+        else notifyIdle();
+      });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/** A side effect to perform after the change that caused it has committed. */
+export interface NewJob {
+  readonly type: string;
+  readonly payload: unknown;
+  /** Jobs sharing a key run one at a time, in the order they were enqueued (e.g. one incident's Slack messages). */
+  readonly queueKey?: string | null;
+  /** While a job with this key is still pending, enqueueing another is a no-op (coalesces "refresh X" work). */
+  readonly dedupeKey?: string | null;
+  readonly runAt?: Date;
+  readonly maxAttempts?: number;
+}
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface Job {
+  readonly id: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly payload: unknown;
+  readonly queueKey: string | null;
+  readonly status: JobStatus;
+  /** Attempts started so far, this one included once claimed. */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly runAt: Date;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+  readonly finishedAt: Date | null;
+}
+
+/** Enqueueing, available inside a transaction so the job commits with the change. */
+export interface JobQueue {
+  enqueue(job: NewJob): Promise<void>;
+}
+
+export interface JobStats {
+  readonly pending: number;
+  readonly running: number;
+  readonly failed: number;
+  /** How long the oldest due job has been waiting, in ms (0 when none). */
+  readonly oldestDueAgeMs: number;
+}
+
+/** What the worker and the operators need: claim, settle, inspect, retry. */
+export interface JobStore {
+  /**
+   * Takes the next due job whose queue has nothing earlier still unfinished, marking it running
+   * for `leaseMs`. Safe with several workers and processes: a job is claimed by one only.
+   */
+  claim(workerId: string, now: Date, leaseMs: number): Promise<Job | null>;
+  complete(id: string, now: Date): Promise<void>;
+  /** Puts a job back to wait until `runAt` (its queue waits with it, keeping order). */
+  reschedule(id: string, runAt: Date, error: string, now: Date): Promise<void>;
+  fail(id: string, error: string, now: Date): Promise<void>;
+  /** Returns jobs whose worker vanished (lease expired) to the queue; how many. */
+  releaseExpired(now: Date): Promise<number>;
+  list(filter: { status?: JobStatus; limit: number }): Promise<Job[]>;
+  /** Makes a failed job pending again, now. False when there is no such failed job. */
+  retryFailed(id: string, now: Date): Promise<boolean>;
+  stats(now: Date): Promise<JobStats>;
+}

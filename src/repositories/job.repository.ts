@@ -1,0 +1,191 @@
+import { sql, type Selectable } from 'kysely';
+import type { JobsTable } from '../db/schema.js';
+import type { IdGenerator } from '../ports/clock.port.js';
+import type { Job, JobQueue, JobStatus, JobStore } from '../ports/jobs.port.js';
+import type { Engine } from '../ports/store.port.js';
+import { date, dateOrNull, iso, type Db } from './rows.js';
+
+const DEFAULT_MAX_ATTEMPTS = 100;
+const ERROR_MAX = 2000;
+
+function toJob(row: Selectable<JobsTable>): Job {
+  return {
+    id: row.id,
+    seq: Number(row.seq),
+    type: row.type,
+    payload: JSON.parse(row.payload) as unknown,
+    queueKey: row.queue_key,
+    status: row.status as JobStatus,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    runAt: date(row.run_at),
+    lastError: row.last_error,
+    createdAt: date(row.created_at),
+    finishedAt: dateOrNull(row.finished_at),
+  };
+}
+
+/** Enqueueing within the caller's transaction. */
+export function createJobQueue(db: Db, ids: IdGenerator, now: () => Date): JobQueue {
+  return {
+    async enqueue(job) {
+      const at = now();
+      if (job.dedupeKey) {
+        const waiting = await db
+          .selectFrom('jobs')
+          .select('seq')
+          .where('dedupe_key', '=', job.dedupeKey)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        if (waiting) return;
+      }
+      await db
+        .insertInto('jobs')
+        .values({
+          id: ids.newId(),
+          type: job.type,
+          payload: JSON.stringify(job.payload ?? null),
+          queue_key: job.queueKey ?? null,
+          dedupe_key: job.dedupeKey ?? null,
+          status: 'pending',
+          attempts: 0,
+          max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          run_at: iso(job.runAt ?? at),
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          created_at: iso(at),
+          updated_at: iso(at),
+          finished_at: null,
+        })
+        .execute();
+    },
+  };
+}
+
+/** The worker's side of the queue, on SQLite (one writer) or PostgreSQL (SKIP LOCKED). */
+export function createJobStore(db: Db, engine: Engine): JobStore {
+  return {
+    async claim(workerId, now, leaseMs) {
+      const at = iso(now);
+      // The head of each queue only: a job waits while an earlier one with its key is unfinished,
+      // so one incident's messages arrive in order even across retries.
+      const next = db
+        .selectFrom('jobs as j')
+        .select('j.seq')
+        .where('j.status', '=', 'pending')
+        .where('j.run_at', '<=', at)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('jobs as e')
+                .select('e.seq')
+                .whereRef('e.queue_key', '=', 'j.queue_key')
+                .whereRef('e.seq', '<', 'j.seq')
+                .where('e.status', 'in', ['pending', 'running']),
+            ),
+          ),
+        )
+        .orderBy('j.run_at')
+        .orderBy('j.seq')
+        .limit(1);
+      const candidate = engine === 'postgres' ? next.forUpdate('j').skipLocked() : next;
+      const row = await db
+        .updateTable('jobs')
+        .set({
+          status: 'running',
+          locked_by: workerId,
+          locked_until: iso(new Date(now.getTime() + leaseMs)),
+          attempts: sql<number>`attempts + 1`,
+          updated_at: at,
+        })
+        .where('seq', '=', candidate)
+        .where('status', '=', 'pending')
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toJob(row) : null;
+    },
+
+    async complete(id, now) {
+      await db
+        .updateTable('jobs')
+        .set({ status: 'done', locked_by: null, locked_until: null, finished_at: iso(now), updated_at: iso(now) })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async reschedule(id, runAt, error, now) {
+      await db
+        .updateTable('jobs')
+        .set({
+          status: 'pending',
+          run_at: iso(runAt),
+          locked_by: null,
+          locked_until: null,
+          last_error: error.slice(0, ERROR_MAX),
+          updated_at: iso(now),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async fail(id, error, now) {
+      await db
+        .updateTable('jobs')
+        .set({
+          status: 'failed',
+          locked_by: null,
+          locked_until: null,
+          last_error: error.slice(0, ERROR_MAX),
+          finished_at: iso(now),
+          updated_at: iso(now),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async releaseExpired(now) {
+      const result = await db
+        .updateTable('jobs')
+        .set({ status: 'pending', locked_by: null, locked_until: null, updated_at: iso(now) })
+        .where('status', '=', 'running')
+        .where('locked_until', '<', iso(now))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async list({ status, limit }) {
+      let query = db.selectFrom('jobs').selectAll();
+      if (status) query = query.where('status', '=', status);
+      return (await query.orderBy('seq', 'desc').limit(limit).execute()).map(toJob);
+    },
+
+    async retryFailed(id, now) {
+      const result = await db
+        .updateTable('jobs')
+        .set({ status: 'pending', run_at: iso(now), finished_at: null, updated_at: iso(now) })
+        .where((eb) => eb.or([eb('id', '=', id), eb(sql`cast(seq as text)`, '=', id)]))
+        .where('status', '=', 'failed')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async stats(now) {
+      const rows = await db
+        .selectFrom('jobs')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('status', 'in', ['pending', 'running', 'failed'])
+        .groupBy('status')
+        .execute();
+      const count = (status: string) => Number(rows.find((r) => r.status === status)?.count ?? 0);
+      const oldest = await db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.min('run_at').as('run_at'))
+        .where('status', '=', 'pending')
+        .where('run_at', '<=', iso(now))
+        .executeTakeFirst();
+      const oldestDueAgeMs = oldest?.run_at ? Math.max(0, now.getTime() - Date.parse(String(oldest.run_at))) : 0;
+      return { pending: count('pending'), running: count('running'), failed: count('failed'), oldestDueAgeMs };
+    },
+  };
+}
