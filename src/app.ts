@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { connect } from './db/connect.js';
 import { buildServer } from './http/server.js';
+import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
 import { createLogger } from './logger.js';
+import type { ChangeListener } from './ports/change-listener.port.js';
 import type { Clock, IdGenerator } from './ports/clock.port.js';
 import type { Store } from './ports/store.port.js';
 import { createStore } from './repositories/store.js';
@@ -13,6 +16,9 @@ import { createApiTokenService } from './services/api-token.service.js';
 import type { ServiceDeps } from './services/context.js';
 import { createIncidentService } from './services/incident.service.js';
 import { createTimelineService } from './services/timeline.service.js';
+import { createUserService } from './services/user.service.js';
+import { createSlackModule, type SlackModule } from './slack/slack-module.js';
+import { createSlackReactor } from './slack/reactor.js';
 
 /** Replaceable parts, for tests and tools: a manual clock, a quiet logger, an existing store. */
 export interface AppOverrides {
@@ -20,6 +26,8 @@ export interface AppOverrides {
   readonly ids?: IdGenerator;
   readonly logger?: Logger;
   readonly store?: Store;
+  /** How often the job worker looks for due work when not woken (ms). */
+  readonly workerPollMs?: number;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -28,23 +36,29 @@ export const randomIds: IdGenerator = { newId: () => randomUUID() };
 /** The composition root: the one place that builds adapters and wires them into services. */
 export function buildServices(config: Config, overrides: AppOverrides = {}) {
   const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const store = overrides.store ?? createStore(connect(config.database), clock);
+  const store = overrides.store ?? createStore(connect(config.database), clock, { ids });
+  // Surfaces that must hear of every change, from any surface, in its transaction.
+  const listeners: ChangeListener[] = config.slack ? [createSlackReactor({ publicUrl: config.publicUrl, severities: config.severities })] : [];
   const deps: ServiceDeps = {
     store,
     clock,
-    ids: overrides.ids ?? randomIds,
+    ids,
     severities: config.severities,
     referencePrefix: config.referencePrefix,
+    listeners,
   };
   return {
     config,
+    clock,
     logger,
     store,
     incidents: createIncidentService(deps),
     timeline: createTimelineService(deps),
     actions: createActionService(deps),
     tokens: createApiTokenService(deps),
+    users: createUserService(deps),
   };
 }
 
@@ -52,13 +66,42 @@ export type Services = ReturnType<typeof buildServices>;
 
 export interface App extends Services {
   readonly server: FastifyInstance;
-  /** Stops taking requests, lets in-flight ones finish, then closes the database. */
+  readonly slack: SlackModule | null;
+  readonly worker: Worker;
+  /** Starts the background parts: the job worker, and Slack's socket when in Socket Mode. */
+  start(): Promise<void>;
+  /** Stops taking requests, lets in-flight ones and running jobs finish, then closes the database. */
   close(): Promise<void>;
 }
 
-/** Builds everything the process runs; nothing listens until `server.listen`. */
+/** Builds everything the process runs; nothing listens or works until `server.listen` and `start`. */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const services = buildServices(config, overrides);
+  const slack = config.slack
+    ? createSlackModule({
+        config: config.slack,
+        publicUrl: config.publicUrl,
+        severities: config.severities,
+        clock: services.clock,
+        logger: services.logger,
+        store: services.store,
+        incidents: services.incidents,
+        timeline: services.timeline,
+        actions: services.actions,
+        users: services.users,
+      })
+    : null;
+  const handlers = new Map<string, JobHandler>(slack ? slack.handlers : []);
+  const worker = createWorker({
+    store: services.store.jobStore,
+    handlers,
+    clock: services.clock,
+    logger: services.logger.child({ component: 'jobs' }),
+    workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    pollMs: overrides.workerPollMs,
+  });
+  services.store.onJobsEnqueued(() => worker.wake());
+
   const server = await buildServer({
     logger: services.logger,
     severities: config.severities,
@@ -68,12 +111,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     actions: services.actions,
     tokens: services.tokens,
     ping: () => services.store.ping(),
+    routes: slack ? [(s) => slack.registerRoutes(s)] : [],
   });
   return {
     ...services,
     server,
+    slack,
+    worker,
+    async start() {
+      worker.start();
+      await slack?.start();
+    },
     async close() {
       await server.close();
+      await slack?.stop();
+      await worker.stop();
       await services.store.close();
     },
   };

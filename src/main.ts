@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   log.info({ database: describeDatabase(config.database) }, 'starting');
   const ran = await app.store.migrate();
   if (ran.length > 0) log.info({ migrations: ran }, 'database migrated');
-  log.info('Slack is not configured: running with the web site and REST API only');
+  if (!app.slack) log.info('Slack is not configured: running with the web site and REST API only');
+  else log.info({ mode: app.slack.mode, command: config.slack?.command }, `Slack is on (${app.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode, POST /slack/events'})`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.server.listen({ port: config.port, host: config.host });
+  await app.start();
   log.info({ url: config.publicUrl, api: `${config.publicUrl}/api/v1/openapi.json` }, 'incident-response is ready');
 }
 

@@ -20,10 +20,31 @@ export const configVariables = [
   { name: 'INCIDENT_REFERENCE_PREFIX', description: 'Prefix of incident references (`INC` gives `INC-42`).', default: 'INC' },
   { name: 'LOG_LEVEL', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.', default: 'info' },
   { name: 'NODE_ENV', description: '`production` turns on production safeguards.', default: 'development' },
+  { name: 'SLACK_BOT_TOKEN', description: 'Bot token (`xoxb-…`) of the Slack app. With a signing secret or an app token, turns Slack on.', default: '(Slack off)' },
+  { name: 'SLACK_SIGNING_SECRET', description: 'Verifies requests to `POST /slack/events` (HTTP mode).', default: '' },
+  { name: 'SLACK_APP_TOKEN', description: 'App-level token (`xapp-…`): Socket Mode, no public URL needed.', default: '' },
+  { name: 'SLACK_API_URL', description: 'Base URL of the Slack Web API (tests point it at a fake).', default: 'https://slack.com/api/' },
+  { name: 'SLACK_COMMAND', description: 'The slash command as registered in the app (the OPG team uses `/opg-incident`).', default: '/incident' },
+  { name: 'INCIDENT_CHANNEL', description: 'Channel (name or id) where new incidents are announced.', default: 'incidents' },
+  { name: 'INCIDENT_REPORT_CHANNEL', description: 'Channel for report-only incidents; unset: the announcement channel.', default: '' },
+  { name: 'SLACK_PIN_REACTION', description: 'Reacting with this emoji adds the message to the timeline, like a pin.', default: 'pushpin' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'On SIGTERM, how long in-flight requests may take to finish.', default: '10000' },
 ] as const;
 
 export type ConfigVariable = (typeof configVariables)[number]['name'];
+
+export interface SlackConfig {
+  readonly botToken: string;
+  /** HTTP mode: requests to /slack/events are verified with it. */
+  readonly signingSecret: string | null;
+  /** Socket Mode when set. */
+  readonly appToken: string | null;
+  readonly apiUrl: string;
+  readonly command: string;
+  readonly announceChannel: string;
+  readonly reportChannel: string | null;
+  readonly pinReaction: string;
+}
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -35,6 +56,8 @@ export interface Config {
   readonly referencePrefix: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownTimeoutMs: number;
+  /** Null: the app runs without Slack (site and API only). */
+  readonly slack: SlackConfig | null;
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -80,6 +103,20 @@ const schema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   SHUTDOWN_TIMEOUT_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+  SLACK_BOT_TOKEN: z.preprocess(blankIsUnset, z.string().regex(/^xox[bp]-/, 'expected a bot token starting xoxb-').optional()),
+  SLACK_SIGNING_SECRET: z.preprocess(blankIsUnset, z.string().min(8).optional()),
+  SLACK_APP_TOKEN: z.preprocess(blankIsUnset, z.string().regex(/^xapp-/, 'expected an app-level token starting xapp-').optional()),
+  SLACK_API_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .url({ protocol: /^https?$/ })
+      .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+      .default('https://slack.com/api/'),
+  ),
+  SLACK_COMMAND: z.preprocess(blankIsUnset, z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command like /incident').default('/incident')),
+  INCIDENT_CHANNEL: z.preprocess(blankIsUnset, z.string().regex(/^#?[\w-]{1,80}$/, 'a channel name or id').default('incidents')),
+  INCIDENT_REPORT_CHANNEL: z.preprocess(blankIsUnset, z.string().regex(/^#?[\w-]{1,80}$/, 'a channel name or id').optional()),
+  SLACK_PIN_REACTION: z.preprocess(blankIsUnset, z.string().regex(/^:?[\w+-]+:?$/, 'an emoji name like pushpin').default('pushpin')),
 });
 
 /** Start-up refused: every bad variable is named, so one restart fixes them all. */
@@ -104,6 +141,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   if (!parsed.success || !database) throw new ConfigError(problems);
 
   const c = parsed.data;
+  const slack = slackConfig(c, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     env: c.NODE_ENV,
     port: c.PORT,
@@ -114,5 +153,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     referencePrefix: c.INCIDENT_REFERENCE_PREFIX.toUpperCase(),
     logLevel: c.LOG_LEVEL,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    slack,
+  });
+}
+
+function slackConfig(c: z.output<typeof schema>, problems: string[]): SlackConfig | null {
+  const anySlack = c.SLACK_BOT_TOKEN || c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN;
+  if (!anySlack) return null;
+  if (!c.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  if (!c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+    problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (!c.SLACK_BOT_TOKEN) return null;
+  const channel = (name: string) => name.replace(/^#/, '');
+  return Object.freeze({
+    botToken: c.SLACK_BOT_TOKEN,
+    signingSecret: c.SLACK_SIGNING_SECRET ?? null,
+    appToken: c.SLACK_APP_TOKEN ?? null,
+    apiUrl: c.SLACK_API_URL,
+    command: c.SLACK_COMMAND,
+    announceChannel: channel(c.INCIDENT_CHANNEL),
+    reportChannel: c.INCIDENT_REPORT_CHANNEL ? channel(c.INCIDENT_REPORT_CHANNEL) : null,
+    pinReaction: c.SLACK_PIN_REACTION.replace(/:/g, ''),
   });
 }

@@ -11,6 +11,9 @@ export interface User {
 /** The user the app itself acts as: reminders, imports, anything nobody asked for in person. */
 export const SYSTEM_USER_ID = 'system' as UserId;
 
+/** The app itself, as stored by the first migration. */
+export const systemUser: User = Object.freeze({ id: SYSTEM_USER_ID, name: 'incident-response', email: null, slackUserId: null });
+
 /** Where a change came from: recorded with every change so the audit trail can tell. */
 export const sources = ['slack', 'web', 'api', 'system'] as const;
 export type Source = (typeof sources)[number];

@@ -25,6 +25,8 @@ export interface ServerDeps {
   readonly tokens: ApiTokenService;
   /** Resolves when the database answers. */
   readonly ping: () => Promise<void>;
+  /** Routes other modules add (Slack's /slack/events). */
+  readonly routes?: readonly ((server: FastifyInstance) => void)[];
 }
 
 export const API_VERSION = '1.0.0';
@@ -71,6 +73,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes(deps.ping));
+  for (const register of deps.routes ?? []) register(app);
   await app.register(
     async (v1) => {
       v1.get('/openapi.json', async () => app.swagger());

@@ -26,6 +26,7 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
   const app = await buildApp(config, overrides);
   await app.store.migrate();
   await app.server.listen({ port: 0, host: '127.0.0.1' });
+  await app.start();
   const { port } = app.server.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   const { secret } = await app.tokens.create(`test-${port}`);

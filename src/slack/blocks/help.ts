@@ -1,0 +1,73 @@
+import type { KnownBlock } from '@slack/types';
+import type { SeverityScale } from '../../domain/severity.js';
+import { context, header, section } from './elements.js';
+import { fallbackText, fitBlocks, type SlackMessage } from './limits.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+
+export interface HelpOptions {
+  /** The slash command, e.g. `/incident` or `/opg-incident`. */
+  readonly commandName: string;
+  readonly severities: SeverityScale;
+  /** How the bot is mentioned: `<@U0BOT>` (rendered as a mention) or `@incident-bot`. */
+  readonly botMention: string;
+}
+
+type Command = readonly [usage: string, what: string];
+
+function groups(severities: SeverityScale): readonly (readonly [title: string, commands: readonly Command[]])[] {
+  const levels = severities.length > 0 ? severities.map((l) => l.key).join('|') : 'level';
+  return [
+    [
+      'Details',
+      [
+        ['summary <text>', 'set what is happening'],
+        ['impact <text>', 'set who or what is affected'],
+        [`sev <${levels}>`, 'set the severity'],
+        ['rename <new title>', 'change the title'],
+      ],
+    ],
+    [
+      'Roles',
+      [
+        ['lead @person', 'make someone incident lead'],
+        ['scribe @person', 'make someone scribe'],
+        ['comms @person', 'make someone communications lead'],
+        ['role <name> @person', 'any other role, e.g. `role SME @person`'],
+      ],
+    ],
+    [
+      'Log',
+      [
+        ['action <what needs doing>', 'add an action'],
+        ['note <text>', 'add a note to the timeline'],
+        ['statuspage', 'update the status page'],
+      ],
+    ],
+    [
+      'Status',
+      [
+        ['duration', 'how long it has been running'],
+        ['close [resolved|blocked] [note]', 'end the incident'],
+        ['reopen', 'open it again'],
+        ['help', 'this list'],
+      ],
+    ],
+  ];
+}
+
+/** Every command, grouped, as usable in an incident channel; and how to declare from elsewhere. */
+export function renderHelp(options: HelpOptions): SlackMessage {
+  const slash = escapeMrkdwn(options.commandName.startsWith('/') ? options.commandName : `/${options.commandName}`);
+  const bot = options.botMention.startsWith('<') ? options.botMention : escapeMrkdwn(options.botMention);
+  const blocks: KnownBlock[] = [
+    header('Incident commands'),
+    section(`In an incident channel, type ${bot} \`&lt;command&gt;\` or \`${slash} &lt;command&gt;\`:`),
+  ];
+  for (const [title, commands] of groups(options.severities)) {
+    // The descriptions are ours and may hold mrkdwn; only the usage is escaped.
+    const lines = commands.map(([usage, what]) => `• \`${escapeMrkdwn(usage)}\` — ${what}`);
+    blocks.push(section(`*${title}*\n${lines.join('\n')}`));
+  }
+  blocks.push(context(`*Anywhere else:* \`${slash} &lt;what happened&gt;\` declares a new incident.`));
+  return { text: fallbackText(`Incident commands: type ${slash} help in an incident channel.`), blocks: fitBlocks(blocks) };
+}

@@ -1,0 +1,80 @@
+import type { IncidentId } from '../../domain/ids.js';
+import type { RoleName } from '../../domain/role.js';
+
+/**
+ * Stable ids shared by the renderers and the parsers. Changing a value breaks buttons and modals
+ * already posted in Slack, so treat these strings as a public contract.
+ */
+
+/** `action_id`s of message buttons and of modal inputs. */
+export const actionIds = {
+  createChannel: 'incident.create_channel',
+  pageLead: 'incident.page_lead',
+  startCall: 'incident.start_call',
+  edit: 'incident.edit',
+  close: 'incident.close',
+  reopen: 'incident.reopen',
+  /** Value: {@link encodeTakeRoleValue}. */
+  takeRole: 'incident.take_role',
+  kind: 'kind',
+  title: 'title',
+  summary: 'summary',
+  impact: 'impact',
+  severity: 'severity',
+  lead: 'lead',
+  private: 'private',
+  reason: 'reason',
+  blockedUntil: 'blocked_until',
+  note: 'note',
+} as const;
+
+/** `block_id`s of modal inputs: read `state.values[blockIds.title][actionIds.title].value`. */
+export const blockIds = {
+  kind: 'kind',
+  title: 'title',
+  summary: 'summary',
+  impact: 'impact',
+  severity: 'severity',
+  lead: 'lead',
+  private: 'private',
+  reason: 'reason',
+  blockedUntil: 'blocked_until',
+  note: 'note',
+} as const;
+
+/** `callback_id`s of the modals, matched on `view_submission`. */
+export const viewCallbackIds = {
+  declare: 'incident.declare',
+  edit: 'incident.edit',
+  close: 'incident.close',
+} as const;
+
+/** Option values of the radio buttons, checkboxes and selects above. */
+export const optionValues = {
+  /** kind: a live incident, happening now. */
+  live: 'live',
+  /** kind: a report of something that already happened. */
+  report: 'report',
+  /** private checkbox: ticked. Absent from `selected_options` when unticked. */
+  private: 'private',
+  resolved: 'resolved',
+  blocked: 'blocked',
+  /** severity select in the edit modal: clear the severity. Never a scale key. */
+  severityNotSet: '__not_set__',
+} as const;
+
+// Prefixed: the domain's `ActionId` is an incident action item, not a Slack action.
+export type SlackActionId = (typeof actionIds)[keyof typeof actionIds];
+export type SlackBlockId = (typeof blockIds)[keyof typeof blockIds];
+export type SlackViewCallbackId = (typeof viewCallbackIds)[keyof typeof viewCallbackIds];
+
+/** What an `incident.take_role` button carries. Other buttons carry the bare incident id. */
+export interface TakeRoleValue {
+  readonly incidentId: IncidentId;
+  readonly role: RoleName;
+}
+
+/** The `value` of an `incident.take_role` button: `{"incidentId":"…","role":"lead"}`. */
+export function encodeTakeRoleValue(value: TakeRoleValue): string {
+  return JSON.stringify({ incidentId: value.incidentId, role: value.role });
+}

@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { SlackConfig } from '../config/config.js';
+import type { SeverityScale } from '../domain/severity.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { Store } from '../ports/store.port.js';
+import type { ActionService } from '../services/action.service.js';
+import type { IncidentService } from '../services/incident.service.js';
+import type { TimelineService } from '../services/timeline.service.js';
+import type { UserService } from '../services/user.service.js';
+import type { SlackFeatures } from './blocks/index.js';
+import type { SlackApi } from './slack-api.js';
+
+/** Who the bot is in Slack, learnt from auth.test once it answers. */
+export interface BotIdentity {
+  /** The bot's user id, or null until Slack has told us. */
+  userId(): Promise<string | null>;
+}
+
+/** Everything the Slack listeners and job handlers share. */
+export interface SlackContext {
+  readonly config: SlackConfig;
+  readonly publicUrl: string;
+  readonly severities: SeverityScale;
+  readonly features: SlackFeatures;
+  readonly api: SlackApi;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly bot: BotIdentity;
+  readonly incidents: IncidentService;
+  readonly timeline: TimelineService;
+  readonly actions: ActionService;
+  readonly users: UserService;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { JobQueue } from '../../ports/jobs.port.js';
+
+const message = { text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())).optional() };
+
+/**
+ * Every Slack side effect, as a durable job with a validated payload. Payloads name things by id;
+ * handlers re-read current state, so a retry or a late run posts what is true then.
+ */
+export const slackJobSchemas = {
+  /** Announce a new incident in the announcement (or report) channel. */
+  'slack.headline.post': z.object({ incidentId: z.string() }),
+  /** Re-render the announcement in place after any change. */
+  'slack.headline.update': z.object({ incidentId: z.string() }),
+  /** Create the comms channel; `requestedBy` (Slack id) is who pressed the button. */
+  'slack.channel.create': z.object({ incidentId: z.string(), requestedBy: z.string().nullable() }),
+  'slack.channel.invite': z.object({ incidentId: z.string(), users: z.array(z.string()) }),
+  'slack.channel.topic': z.object({ incidentId: z.string() }),
+  'slack.channel.bookmark': z.object({ incidentId: z.string() }),
+  /** The first message in a new channel: what it is for and the next steps, rendered when sent. */
+  'slack.channel.kickoff': z.object({ incidentId: z.string() }),
+  'slack.channel.rename': z.object({ incidentId: z.string(), name: z.string(), requestedBy: z.string() }),
+  /** A message in the incident's channel, worded when the change happened. */
+  'slack.channel.post': z.object({ incidentId: z.string(), ...message }),
+  'slack.role.dm': z.object({ incidentId: z.string(), role: z.string(), slackUserId: z.string() }),
+  'slack.user.sync': z.object({ slackUserId: z.string() }),
+  /** A reply through a slash command's or button's `response_url`. */
+  'slack.respond': z.object({ responseUrl: z.string(), ephemeral: z.boolean(), ...message }),
+  'slack.ephemeral': z.object({ channelId: z.string(), userId: z.string(), ...message }),
+  /** A 📌 reaction: fetch the message and copy it to the timeline. */
+  'slack.pin.reaction': z.object({ incidentId: z.string(), channelId: z.string(), ts: z.string(), reactedBy: z.string() }),
+} as const;
+
+export type SlackJobType = keyof typeof slackJobSchemas;
+export type SlackJobPayload<T extends SlackJobType> = z.input<(typeof slackJobSchemas)[T]>;
+
+/** The queue one incident's Slack work runs in: its messages arrive in the order things happened. */
+export const incidentQueue = (incidentId: string) => `incident:${incidentId}`;
+
+/** Enqueues a Slack job, in the caller's transaction when `jobs` is a transaction's queue. */
+export async function enqueueSlackJob<T extends SlackJobType>(
+  jobs: JobQueue,
+  type: T,
+  payload: SlackJobPayload<T>,
+  options: { incidentId?: string; dedupeKey?: string } = {},
+): Promise<void> {
+  await jobs.enqueue({
+    type,
+    payload,
+    queueKey: options.incidentId ? incidentQueue(options.incidentId) : null,
+    dedupeKey: options.dedupeKey ?? null,
+  });
+}

@@ -1,0 +1,28 @@
+import { DomainError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/user.js';
+import { enqueueSlackJob } from '../jobs/catalogue.js';
+import type { SlackContext } from '../context.js';
+
+/** The message a person sees when their request fails: the reason for a refusal, a reference for a bug. */
+export function failureText(ctx: SlackContext, error: unknown, where: string): string | null {
+  if (error instanceof DomainError) {
+    if (error.code === 'request.duplicate') return null;
+    return error.message;
+  }
+  const reference = `${Date.now().toString(36)}`;
+  ctx.logger.error({ err: error, where, reference }, 'slack request failed');
+  return `Something went wrong on our side (reference ${reference}). Nothing was lost: try again, or use the incident page.`;
+}
+
+/** Slack's request id for an event, used to refuse its retries. */
+export const eventKey = (eventId: string | undefined) => (eventId ? `slack:event:${eventId}` : undefined);
+
+/**
+ * The person behind a Slack user id, as an actor. Someone seen for the first time is stored at
+ * once (by id) and their profile fetched in the background, so nobody waits on users.info.
+ */
+export async function slackActor(ctx: SlackContext, slackUserId: string, requestKey?: string): Promise<Actor> {
+  const { user, known } = await ctx.users.fromSlack(slackUserId);
+  if (!known) await enqueueSlackJob(ctx.store.jobs, 'slack.user.sync', { slackUserId }, { dedupeKey: `user:${slackUserId}` });
+  return { user, source: 'slack', ...(requestKey ? { requestKey } : {}) };
+}

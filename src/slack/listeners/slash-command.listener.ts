@@ -1,0 +1,54 @@
+import type { App } from '@slack/bolt';
+import { parseCommand } from '../../domain/command.js';
+import { renderDeclareModal } from '../blocks/index.js';
+import { runCommand } from '../commands/run-command.js';
+import type { SlackContext } from '../context.js';
+import { fromSlackText } from '../parse/slack-text.js';
+import { failureText, slackActor } from './replies.js';
+
+/**
+ * `/incident …`: in an incident's channel it runs a command; anywhere else it declares (the text
+ * becomes the title in the modal). Acked at once with the answer, or empty while a modal opens.
+ */
+export function registerSlashCommand(app: App, ctx: SlackContext): void {
+  app.command(ctx.config.command, async ({ command, ack }) => {
+    const text = fromSlackText(command.text ?? '').trim();
+    let incident;
+    try {
+      incident = await ctx.incidents.findByChannel(command.channel_id);
+    } catch (error) {
+      await ack({ response_type: 'ephemeral', text: failureText(ctx, error, 'slash command') ?? '' });
+      return;
+    }
+
+    if (!incident) {
+      if (/^(help|\?)$/i.test(text)) {
+        await ack({ response_type: 'ephemeral', text: `Use ${ctx.config.command} <what has happened> to declare an incident. Other commands work in an incident's channel.` });
+        return;
+      }
+      await ack();
+      const metadata = JSON.stringify({ channelId: command.channel_id, responseUrl: command.response_url });
+      try {
+        await ctx.api.openView(command.trigger_id, renderDeclareModal({ title: text || undefined, severities: ctx.severities, privateMetadata: metadata }));
+      } catch (error) {
+        ctx.logger.warn({ err: error }, 'could not open the declare modal');
+        await ctx.api
+          .respond(command.response_url, {
+            response_type: 'ephemeral',
+            text: `Slack did not open the form in time. Run ${ctx.config.command} ${text} again, or declare on the incident site: ${ctx.publicUrl}`,
+          })
+          .catch(() => undefined);
+      }
+      return;
+    }
+
+    try {
+      const parsed = parseCommand(text, ctx.severities);
+      const reply = await runCommand(ctx, parsed, incident, await slackActor(ctx, command.user_id));
+      await ack(reply ? { response_type: 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) } : undefined);
+    } catch (error) {
+      const message = failureText(ctx, error, 'slash command');
+      await ack(message ? { response_type: 'ephemeral', text: message } : undefined);
+    }
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * Text as Slack sends it: `&`, `<` and `>` typed by people arrive as entities, while `<@U1>`,
+ * `<#C1|name>` and `<https://…|label>` are markup. We keep the markup and decode the entities,
+ * so the record reads as typed and renderers can tell markup from text.
+ */
+export function fromSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** A Slack message timestamp (`1700000000.000100`) as the moment it was sent. */
+export function slackTsToDate(ts: string): Date {
+  const seconds = Number(ts.split('.')[0]);
+  const micros = Number((ts.split('.')[1] ?? '0').padEnd(6, '0').slice(0, 6));
+  return new Date(seconds * 1000 + Math.floor(micros / 1000));
+}

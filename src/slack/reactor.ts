@@ -1,0 +1,129 @@
+import type { DomainEvent } from '../domain/events.js';
+import { holderOf, type Incident } from '../domain/incident.js';
+import { narrate } from '../domain/narration.js';
+import type { User } from '../domain/user.js';
+import type { ChangeListener, IncidentChange } from '../ports/change-listener.port.js';
+import type { Repositories } from '../ports/store.port.js';
+import { renderClosedMessage, renderRoleAnnouncement, type SlackMessage } from './blocks/index.js';
+import { escapeMrkdwn, mention } from './blocks/mrkdwn.js';
+import type { SeverityScale } from '../domain/severity.js';
+import { enqueueSlackJob } from './jobs/catalogue.js';
+
+// Changes that alter what the announcement or the channel topic shows.
+const headlineEvents = new Set<DomainEvent['type']>([
+  'incident.field_changed',
+  'incident.role_assigned',
+  'incident.role_unassigned',
+  'incident.closed',
+  'incident.reopened',
+  'incident.promoted',
+  'incident.channel_linked',
+]);
+const topicFields = new Set(['title', 'severity']);
+
+function by(user: User): string {
+  return user.slackUserId ? mention({ name: user.name, slackUserId: user.slackUserId }) : escapeMrkdwn(user.name);
+}
+
+/**
+ * Turns every change, from any surface, into the Slack work it implies — the headline refresh,
+ * the confirmation in the channel, the new role holder's DM — enqueued in the change's own
+ * transaction, so Slack hears of exactly the changes that committed.
+ */
+export function createSlackReactor(ctx: { readonly publicUrl: string; readonly severities: SeverityScale }): ChangeListener {
+  async function post(repos: Repositories, incident: Incident, message: SlackMessage): Promise<void> {
+    if (!incident.channel) return;
+    await enqueueSlackJob(
+      repos.jobs,
+      'slack.channel.post',
+      { incidentId: incident.id, text: message.text, blocks: message.blocks as unknown as Record<string, unknown>[] },
+      { incidentId: incident.id },
+    );
+  }
+
+  const plain = (text: string): SlackMessage => ({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+
+  return {
+    async onChange(repos: Repositories, { incident, events, actor }: IncidentChange): Promise<void> {
+      const id = incident.id;
+      const queue = { incidentId: id };
+      if (events.some((e) => e.type === 'incident.declared')) {
+        await enqueueSlackJob(repos.jobs, 'slack.headline.post', { incidentId: id }, queue);
+      } else if (events.some((e) => headlineEvents.has(e.type))) {
+        await enqueueSlackJob(repos.jobs, 'slack.headline.update', { incidentId: id }, { ...queue, dedupeKey: `headline:${id}` });
+      }
+      const topicChanged = events.some(
+        (e) =>
+          (e.type === 'incident.field_changed' && topicFields.has(e.field)) ||
+          e.type === 'incident.closed' ||
+          e.type === 'incident.reopened',
+      );
+      if (incident.channel && topicChanged) {
+        await enqueueSlackJob(repos.jobs, 'slack.channel.topic', { incidentId: id }, { ...queue, dedupeKey: `topic:${id}` });
+      }
+
+      for (const event of events) {
+        switch (event.type) {
+          case 'incident.channel_linked': {
+            if (event.previous) break;
+            const invite = new Set<string>();
+            for (const user of [actor.user, incident.reporter, ...incident.roleAssignments.filter((a) => !a.endedAt).map((a) => a.holder)]) {
+              if (user.slackUserId) invite.add(user.slackUserId);
+            }
+            await enqueueSlackJob(repos.jobs, 'slack.channel.invite', { incidentId: id, users: [...invite] }, queue);
+            await enqueueSlackJob(repos.jobs, 'slack.channel.topic', { incidentId: id }, queue);
+            await enqueueSlackJob(repos.jobs, 'slack.channel.bookmark', { incidentId: id }, queue);
+            await enqueueSlackJob(repos.jobs, 'slack.channel.kickoff', { incidentId: id }, queue);
+            break;
+          }
+          case 'incident.role_assigned': {
+            const holder = holderOf(incident, event.role);
+            const previous = incident.roleAssignments.find((a) => a.endedAt && a.holder.id === event.previous?.id && a.role === event.role)?.holder;
+            await post(
+              repos,
+              incident,
+              renderRoleAnnouncement({ role: event.role, holder: holder ?? event.holder, previous: previous ?? event.previous }),
+            );
+            if (holder?.slackUserId && holder.id !== actor.user.id) {
+              await enqueueSlackJob(repos.jobs, 'slack.role.dm', { incidentId: id, role: event.role, slackUserId: holder.slackUserId }, queue);
+            } else if (holder?.slackUserId) {
+              // Taking a role yourself still deserves the checklist.
+              await enqueueSlackJob(repos.jobs, 'slack.role.dm', { incidentId: id, role: event.role, slackUserId: holder.slackUserId }, queue);
+            }
+            break;
+          }
+          case 'incident.role_unassigned':
+            await post(repos, incident, renderRoleAnnouncement({ role: event.role, holder: null, previous: event.previous }));
+            break;
+          case 'incident.closed':
+            await post(repos, incident, renderClosedMessage(incident, { publicUrl: ctx.publicUrl }));
+            break;
+          case 'incident.field_changed':
+          case 'incident.reopened':
+          case 'incident.promoted':
+          case 'action.added':
+          case 'action.completed':
+          case 'action.reopened': {
+            const told = narrate(event, ctx.severities)?.text ?? describeActionEvent(event);
+            if (told) await post(repos, incident, plain(`${escapeMrkdwn(told)} — ${by(actor.user)}`));
+            break;
+          }
+          case 'timeline.entry_added':
+            if (event.kind === 'note') await post(repos, incident, plain(`Noted on the timeline — ${by(actor.user)}`));
+            break;
+          case 'incident.declared':
+          case 'action.updated':
+          case 'timeline.entry_revised':
+          case 'timeline.entry_removed':
+            break;
+        }
+      }
+    },
+  };
+}
+
+function describeActionEvent(event: DomainEvent): string | null {
+  if (event.type === 'action.completed') return 'An action was marked done';
+  if (event.type === 'action.reopened') return 'An action was reopened';
+  return null;
+}

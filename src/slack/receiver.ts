@@ -1,0 +1,133 @@
+import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import { verifySlackRequest } from '@slack/bolt';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Clock } from '../ports/clock.port.js';
+
+const FIVE_MINUTES_S = 5 * 60;
+/** Slack gives up after 3 s; answering a little before keeps a slow listener from causing a retry. */
+const ACK_DEADLINE_MS = 2500;
+
+/** Bolt's side of our HTTP route: Bolt calls `init`; requests arrive through fastify, not a server of Bolt's. */
+export class FastifyReceiver implements Receiver {
+  app: App | undefined;
+  init(app: App): void {
+    this.app = app;
+  }
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+}
+
+type Parsed = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string };
+
+function parseBody(raw: string, contentType: string | undefined): Parsed {
+  try {
+    if (contentType?.includes('application/json')) {
+      const body: unknown = JSON.parse(raw);
+      return typeof body === 'object' && body !== null ? { ok: true, body: body as Record<string, unknown> } : { ok: false, reason: 'not an object' };
+    }
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    if (typeof form.payload === 'string') {
+      const payload: unknown = JSON.parse(form.payload);
+      return typeof payload === 'object' && payload !== null ? { ok: true, body: payload as Record<string, unknown> } : { ok: false, reason: 'payload is not an object' };
+    }
+    return { ok: true, body: form };
+  } catch {
+    return { ok: false, reason: 'malformed body' };
+  }
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * `POST /slack/events`: every Slack request (commands, interactivity, events) arrives here. The
+ * signature is checked against the raw body with our clock (both stale and future timestamps are
+ * refused); then Bolt routes it, and we answer as soon as a listener acks — or at the deadline.
+ */
+export function registerSlackRoute(
+  server: FastifyInstance,
+  options: { receiver: FastifyReceiver; signingSecret: string; clock: Clock; logger: Logger },
+): void {
+  const { receiver, signingSecret, clock } = options;
+  void server.register(async (scope) => {
+    // Raw text in this scope only: the signature covers the exact bytes Slack sent.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+    scope.post('/slack/events', async (request: FastifyRequest, reply: FastifyReply) => {
+      const raw = typeof request.body === 'string' ? request.body : '';
+      const signature = header(request, 'x-slack-signature');
+      const timestamp = Number(header(request, 'x-slack-request-timestamp'));
+      const nowS = clock.now().getTime() / 1000;
+      if (!signature || !Number.isFinite(timestamp) || Math.abs(nowS - timestamp) > FIVE_MINUTES_S) {
+        return reply.code(401).send({ error: { code: 'slack.bad_signature', message: 'Missing, stale or future Slack signature.' } });
+      }
+      try {
+        verifySlackRequest({
+          signingSecret,
+          body: raw,
+          headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+          nowMilliseconds: clock.now().getTime(),
+        });
+      } catch {
+        return reply.code(401).send({ error: { code: 'slack.bad_signature', message: 'The Slack signature does not match.' } });
+      }
+
+      const parsed = parseBody(raw, header(request, 'content-type'));
+      if (!parsed.ok) return reply.code(400).send({ error: { code: 'slack.malformed', message: `Unreadable Slack request: ${parsed.reason}.` } });
+      const body = parsed.body;
+      if (body.ssl_check) return reply.send('');
+      if (body.type === 'url_verification') return reply.send({ challenge: body.challenge });
+      const app = receiver.app;
+      if (!app) return reply.code(503).send({ error: { code: 'slack.not_ready', message: 'Slack is starting.' } });
+
+      const retryNum = Number(header(request, 'x-slack-retry-num'));
+      let settled = false;
+      const answered = new Promise<unknown>((resolve) => {
+        const event: ReceiverEvent = {
+          body,
+          retryNum: Number.isFinite(retryNum) ? retryNum : undefined,
+          retryReason: header(request, 'x-slack-retry-reason'),
+          ack: async (response?: unknown) => {
+            if (!settled) {
+              settled = true;
+              resolve(response);
+            }
+          },
+        };
+        const timer = setTimeout(() => {
+          if (settled) return;
+          settled = true;
+          request.log.warn('no ack before the deadline; answering Slack empty so it does not retry');
+          resolve(undefined);
+        }, ACK_DEADLINE_MS);
+        timer.unref();
+        app.processEvent(event).then(
+          () => {
+            clearTimeout(timer);
+            // No listener acked (an event type we do not handle): answer so Slack stops asking.
+            if (!settled) {
+              settled = true;
+              resolve(undefined);
+            }
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            request.log.error({ err: error }, 'slack listener failed');
+            if (!settled) {
+              settled = true;
+              resolve(undefined);
+            }
+          },
+        );
+      });
+      const response = await answered;
+      if (response === undefined || response === '') return reply.code(200).send('');
+      if (typeof response === 'string') return reply.type('text/plain; charset=utf-8').send(response);
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(response));
+    });
+  });
+}

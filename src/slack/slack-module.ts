@@ -1,0 +1,118 @@
+import { App } from '@slack/bolt';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { SlackConfig } from '../config/config.js';
+import type { SeverityScale } from '../domain/severity.js';
+import type { JobHandler } from '../jobs/worker.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { Store } from '../ports/store.port.js';
+import type { ActionService } from '../services/action.service.js';
+import type { IncidentService } from '../services/incident.service.js';
+import type { TimelineService } from '../services/timeline.service.js';
+import type { UserService } from '../services/user.service.js';
+import { boltLogger } from './bolt-logger.js';
+import type { BotIdentity, SlackContext } from './context.js';
+import { createSlackJobHandlers } from './jobs/handlers.js';
+import { registerAppMention } from './listeners/app-mention.listener.js';
+import { registerButtons } from './listeners/buttons.listener.js';
+import { registerPins } from './listeners/pins.listener.js';
+import { registerSlashCommand } from './listeners/slash-command.listener.js';
+import { registerViews } from './listeners/views.listener.js';
+import { FastifyReceiver, registerSlackRoute } from './receiver.js';
+import { createSlackApi, type SlackApi } from './slack-api.js';
+
+export interface SlackModuleDeps {
+  readonly config: SlackConfig;
+  readonly publicUrl: string;
+  readonly severities: SeverityScale;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly incidents: IncidentService;
+  readonly timeline: TimelineService;
+  readonly actions: ActionService;
+  readonly users: UserService;
+}
+
+/** auth.test once it answers; until then null, and asked again next time (Slack may be down at start). */
+function botIdentity(api: SlackApi, logger: Logger): BotIdentity {
+  let known: string | null = null;
+  let pending: Promise<string | null> | null = null;
+  return {
+    async userId() {
+      if (known) return known;
+      pending ??= api
+        .authTest()
+        .then((r) => (known = r.userId))
+        .catch((error: unknown) => {
+          logger.warn({ err: error }, 'Slack auth.test failed; will ask again');
+          return null;
+        })
+        .finally(() => {
+          pending = null;
+        });
+      return pending;
+    },
+  };
+}
+
+/** Everything Slack: the Bolt app and its listeners, the /slack/events route, the job handlers. */
+export function createSlackModule(deps: SlackModuleDeps) {
+  const { config, logger } = deps;
+  const log = logger.child({ component: 'slack' });
+  const api = createSlackApi({ token: config.botToken, apiUrl: config.apiUrl });
+  const bot = botIdentity(api, log);
+  const ctx: SlackContext = {
+    config,
+    publicUrl: deps.publicUrl,
+    severities: deps.severities,
+    // Paging and calls arrive with their integrations; until then their buttons stay hidden.
+    features: { pager: false, call: false },
+    api,
+    store: deps.store,
+    clock: deps.clock,
+    logger: log,
+    bot,
+    incidents: deps.incidents,
+    timeline: deps.timeline,
+    actions: deps.actions,
+    users: deps.users,
+  };
+
+  const socketMode = config.appToken !== null;
+  const receiver = socketMode ? null : new FastifyReceiver();
+  const bolt = new App({
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken ?? undefined }),
+    authorize: async () => ({ botToken: config.botToken, botUserId: (await bot.userId()) ?? undefined }),
+    logger: boltLogger(log),
+    convoStore: false,
+    clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } },
+  });
+  bolt.error(async (error) => {
+    log.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+  registerSlashCommand(bolt, ctx);
+  registerAppMention(bolt, ctx);
+  registerPins(bolt, ctx);
+  registerButtons(bolt, ctx);
+  registerViews(bolt, ctx);
+
+  return {
+    mode: socketMode ? ('socket' as const) : ('http' as const),
+    handlers: createSlackJobHandlers(ctx) as ReadonlyMap<string, JobHandler>,
+    registerRoutes(server: FastifyInstance): void {
+      if (!receiver) return;
+      if (!config.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
+      registerSlackRoute(server, { receiver, signingSecret: config.signingSecret, clock: deps.clock, logger: log });
+    },
+    async start(): Promise<void> {
+      if (socketMode) await bolt.start();
+      void bot.userId();
+    },
+    async stop(): Promise<void> {
+      if (socketMode) await bolt.stop();
+    },
+  };
+}
+
+export type SlackModule = ReturnType<typeof createSlackModule>;
