@@ -77,18 +77,16 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             break;
           }
           case 'incident.role_assigned': {
-            const holder = holderOf(incident, event.role);
-            const previous = incident.roleAssignments.find((a) => a.endedAt && a.holder.id === event.previous?.id && a.role === event.role)?.holder;
-            await post(
-              repos,
-              incident,
-              renderRoleAnnouncement({ role: event.role, holder: holder ?? event.holder, previous: previous ?? event.previous }),
-            );
-            if (holder?.slackUserId && holder.id !== actor.user.id) {
-              await enqueueSlackJob(repos.jobs, 'slack.role.dm', { incidentId: id, role: event.role, slackUserId: holder.slackUserId }, queue);
-            } else if (holder?.slackUserId) {
-              // Taking a role yourself still deserves the checklist.
-              await enqueueSlackJob(repos.jobs, 'slack.role.dm', { incidentId: id, role: event.role, slackUserId: holder.slackUserId }, queue);
+            const holder = holderOf(incident, event.role) ?? event.holder;
+            // The ended assignment still has the previous holder's Slack id, for a real mention.
+            const previous =
+              incident.roleAssignments.find((a) => a.endedAt && a.holder.id === event.previous?.id && a.role === event.role)?.holder ??
+              event.previous;
+            await post(repos, incident, renderRoleAnnouncement({ role: event.role, holder, previous }));
+            // The holder gets the role's duties, even when they took it themselves.
+            const slackUserId = holderOf(incident, event.role)?.slackUserId ?? null;
+            if (slackUserId) {
+              await enqueueSlackJob(repos.jobs, 'slack.role.dm', { incidentId: id, role: event.role, slackUserId }, queue);
             }
             break;
           }

@@ -22,18 +22,30 @@ const slackToken = new RegExp(
 );
 
 /**
- * Escapes user text for mrkdwn but keeps well-formed Slack tokens (`<@U1>`, `<#C1>`, `<!here>`,
+ * Escapes user text for mrkdwn but keeps well-formed Slack tokens (`<@U1>`, `<#C1>`,
  * `<https://x|y>`), so a summary typed in Slack keeps its mentions and links while a stray `<` or
- * `&` cannot turn into markup.
+ * `&` cannot turn into markup. Broadcasts (`<!here>`) become plain words.
  */
 export function keepSlackMarkup(text: string): string {
   let out = '';
   let last = 0;
   for (const match of text.matchAll(slackToken)) {
-    out += escapeMrkdwn(text.slice(last, match.index)) + match[0];
+    out += escapeMrkdwn(text.slice(last, match.index)) + defuseBroadcast(match[0]);
     last = match.index + match[0].length;
   }
   return out + escapeMrkdwn(text.slice(last));
+}
+
+/**
+ * `<!here>`, `<!channel>`, `<!everyone>` and group mentions kept as words, not as live pings: text
+ * we re-post (a summary in the announcement) must not notify a whole channel again.
+ */
+function defuseBroadcast(token: string): string {
+  const broadcast = /^<!(here|channel|everyone)(?:\|[^<>|]*)?>$/.exec(token);
+  if (broadcast) return `@${broadcast[1]}`;
+  const group = /^<!subteam\^[A-Z0-9]+(?:\|([^<>|]*))?>$/.exec(token);
+  if (group) return escapeMrkdwn(group[1] || '@group');
+  return token;
 }
 
 /** Someone we can mention: a domain `User`, or any record with a name and maybe a Slack id. */

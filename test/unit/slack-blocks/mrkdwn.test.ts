@@ -16,14 +16,19 @@ describe('escapeMrkdwn', () => {
 });
 
 describe('keepSlackMarkup', () => {
-  it('keeps user, channel, broadcast and link tokens typed in Slack', () => {
-    const text = 'Ask <@U123> in <#C456|ops>, <!here>, see <https://x.example|y> and <https://status.example/a?b=1>';
+  it('keeps user, channel and link tokens typed in Slack', () => {
+    const text = 'Ask <@U123> in <#C456|ops>, see <https://x.example|y> and <https://status.example/a?b=1>';
     assert.equal(keepSlackMarkup(text), text);
   });
 
-  it('keeps user groups and date tokens', () => {
-    const text = '<!subteam^S123|@sre> since <!date^1714564800^{time}|12:00>';
+  it('keeps date tokens', () => {
+    const text = 'since <!date^1714564800^{time}|12:00>';
     assert.equal(keepSlackMarkup(text), text);
+  });
+
+  it('re-posted text does not ping a whole channel or group again', () => {
+    assert.equal(keepSlackMarkup('<!here> and <!channel|channel>, <!everyone>'), '@here and @channel, @everyone');
+    assert.equal(keepSlackMarkup('ask <!subteam^S123|@sre>'), 'ask @sre');
   });
 
   it('escapes everything around the tokens', () => {
