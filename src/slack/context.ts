@@ -12,8 +12,10 @@ import type { SlackApi } from './slack-api.js';
 
 /** Who the bot is in Slack, learnt from auth.test once it answers. */
 export interface BotIdentity {
-  /** The bot's user id, or null until Slack has told us. */
+  /** The bot's user id, asking Slack if we do not know it yet; null while Slack does not answer. */
   userId(): Promise<string | null>;
+  /** The bot's user id if already known, without waiting on Slack (for the request path). */
+  known(): string | null;
 }
 
 /** Everything the Slack listeners and job handlers share. */

@@ -1,4 +1,4 @@
-import { App } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { SlackConfig } from '../config/config.js';
@@ -53,6 +53,7 @@ function botIdentity(api: SlackApi, logger: Logger): BotIdentity {
         });
       return pending;
     },
+    known: () => known,
   };
 }
 
@@ -81,9 +82,18 @@ export function createSlackModule(deps: SlackModuleDeps) {
 
   const socketMode = config.appToken !== null;
   const receiver = socketMode ? null : new FastifyReceiver();
+  // Built here rather than by Bolt, so its connection request also goes to SLACK_API_URL.
+  const socket = config.appToken
+    ? new SocketModeReceiver({
+        appToken: config.appToken,
+        logger: boltLogger(log),
+        installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } },
+      })
+    : null;
   const bolt = new App({
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken ?? undefined }),
-    authorize: async () => ({ botToken: config.botToken, botUserId: (await bot.userId()) ?? undefined }),
+    receiver: receiver ?? socket ?? undefined,
+    // Never waits on Slack: an ack must not depend on auth.test answering (learnt at start instead).
+    authorize: async () => ({ botToken: config.botToken, botUserId: bot.known() ?? undefined }),
     logger: boltLogger(log),
     convoStore: false,
     clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } },

@@ -58,6 +58,8 @@ export interface FakeSlackOptions {
   waitTimeoutMs?: number;
   /** The ts handed out first (default '1700000000.000100'); later ones step 100 µs. */
   firstTs?: string;
+  /** The WebSocket URL `apps.connections.open` hands out (Socket Mode), e.g. a test's ws server. */
+  socketModeUrl?: string;
 }
 
 export type FakeSlackFault =
@@ -367,6 +369,7 @@ interface WorkspaceConfig {
   strictChannels: boolean;
   clock: () => number;
   firstTs: string;
+  socketModeUrl: string | undefined;
 }
 
 class FakeWorkspace {
@@ -618,6 +621,11 @@ class FakeWorkspace {
       user_id: this.config.botUserId, bot_id: this.config.botId, is_enterprise_install: false,
     }),
     'chat.postMessage': (p) => this.postMessage(p),
+    // Socket Mode: the app-level token asks where to connect.
+    'apps.connections.open': () => {
+      if (!this.config.socketModeUrl) throw new SlackFailure('invalid_auth');
+      return { url: this.config.socketModeUrl };
+    },
     'chat.update': (p) => this.updateMessage(p),
     'chat.delete': (p) => {
       const channel = this.resolveChannel(p.string('channel'));
@@ -1044,6 +1052,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     strictChannels: options.strictChannels ?? false,
     clock,
     firstTs: options.firstTs ?? '1700000000.000100',
+    socketModeUrl: options.socketModeUrl,
   });
   for (const user of options.users ?? []) workspace.addUser(user);
   for (const channel of options.channels ?? []) workspace.addChannel(channel);
@@ -1113,9 +1122,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     wait(ms);
   };
 
-  const checkToken = (token: string | undefined): SlackFailure | undefined => {
+  const checkToken = (token: string | undefined, method: string): SlackFailure | undefined => {
     if (token === undefined || token === '') return fail('not_authed');
-    if (options.tokens ? !options.tokens.includes(token) : !/^xox[bp]-/.test(token)) return fail('invalid_auth');
+    const appLevel = method === 'apps.connections.open' && /^xapp-/.test(token);
+    if (!appLevel && (options.tokens ? !options.tokens.includes(token) : !/^xox[bp]-/.test(token))) return fail('invalid_auth');
     return undefined;
   };
 
@@ -1140,7 +1150,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (decision.kind === 'refuse') {
       return answer(method, res, decision.status, decision.body, decision.headers ?? {}, () => (call.response = { status: decision.status, body: decision.body }));
     }
-    const problem = parsed instanceof SlackFailure ? parsed : workspace.handlers[method] ? checkToken(token) : undefined;
+    const problem = parsed instanceof SlackFailure ? parsed : workspace.handlers[method] ? checkToken(token, method) : undefined;
     const body = problem ? { ok: false, error: problem.code } : workspace.call(method, params, token ?? '');
     answer(method, res, 200, body, {}, () => (call.response = { status: 200, body }));
   };

@@ -73,7 +73,7 @@ export async function runCommand(
     case 'statuspage':
       return { text: 'No status page is configured yet, so there is nothing to update. Tell those affected directly for now.' };
     case 'help': {
-      const bot = await ctx.bot.userId();
+      const bot = ctx.bot.known();
       const help = renderHelp({ commandName: ctx.config.command, severities: ctx.severities, botMention: bot ? `<@${bot}>` : '@incident' });
       return { text: help.text, blocks: help.blocks as unknown as Record<string, unknown>[] };
     }
