@@ -5,7 +5,7 @@ import type { User } from '../domain/user.js';
 import type { ChangeListener, IncidentChange } from '../ports/change-listener.port.js';
 import type { Repositories } from '../ports/store.port.js';
 import { renderClosedMessage, renderRoleAnnouncement, type SlackMessage } from './blocks/index.js';
-import { escapeMrkdwn, mention } from './blocks/mrkdwn.js';
+import { escapeMrkdwn, keepSlackMarkup, mention } from './blocks/mrkdwn.js';
 import type { SeverityScale } from '../domain/severity.js';
 import { enqueueSlackJob } from './jobs/catalogue.js';
 
@@ -87,6 +87,10 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             const slackUserId = holderOf(incident, event.role)?.slackUserId ?? null;
             if (slackUserId) {
               await enqueueSlackJob(repos.jobs, 'slack.role.dm', { incidentId: id, role: event.role, slackUserId }, queue);
+              // Named by a mention before we ever saw them: learn their name (the actor's is already asked for).
+              if (holder.name === slackUserId && holder.id !== actor.user.id) {
+                await enqueueSlackJob(repos.jobs, 'slack.user.sync', { slackUserId }, { dedupeKey: `user:${slackUserId}` });
+              }
             }
             break;
           }
@@ -94,7 +98,7 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             await post(repos, incident, renderRoleAnnouncement({ role: event.role, holder: null, previous: event.previous }));
             break;
           case 'incident.closed':
-            await post(repos, incident, renderClosedMessage(incident, { publicUrl: ctx.publicUrl }));
+            await post(repos, incident, renderClosedMessage(incident, { publicUrl: ctx.publicUrl, note: event.note }));
             break;
           case 'incident.field_changed':
           case 'incident.reopened':
@@ -103,7 +107,9 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
           case 'action.completed':
           case 'action.reopened': {
             const told = narrate(event, ctx.severities)?.text ?? describeActionEvent(event);
-            if (told) await post(repos, incident, plain(`${escapeMrkdwn(told)} — ${by(actor.user)}`));
+            // Summaries and impacts typed in Slack keep their mentions and links.
+            const typed = event.type === 'incident.field_changed' && (event.field === 'summary' || event.field === 'impact');
+            if (told) await post(repos, incident, plain(`${typed ? keepSlackMarkup(told) : escapeMrkdwn(told)} — ${by(actor.user)}`));
             break;
           }
           case 'timeline.entry_added':

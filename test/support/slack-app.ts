@@ -27,6 +27,9 @@ export interface SlackHarnessOptions {
 /** The real app over HTTP, with Slack on and pointed at a fresh fake Slack Web API. */
 export async function startSlackApp(databaseUrl: string, options: SlackHarnessOptions = {}): Promise<SlackHarness> {
   const fake = options.fake ?? (await startFakeSlack(options.fakeOptions));
+  // The announcement channel exists, as the README's set-up asks.
+  const announce = (options.env?.INCIDENT_CHANNEL ?? 'incidents').replace(/^#/, '');
+  if (!fake.channelByName(announce)) fake.addChannel({ name: announce });
   const config = loadConfig(
     {
       DATABASE_URL: databaseUrl,

@@ -23,7 +23,7 @@ function groups(severities: SeverityScale): readonly (readonly [title: string, c
         ['summary <text>', 'set what is happening'],
         ['impact <text>', 'set who or what is affected'],
         [`sev <${levels}>`, 'set the severity'],
-        ['rename <new title>', 'change the title'],
+        ['rename <new-name>', 'rename the incident channel'],
       ],
     ],
     [

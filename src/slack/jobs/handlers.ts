@@ -123,7 +123,7 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
 
     async 'slack.channel.kickoff'({ incidentId }) {
       const i = await incident(incidentId);
-      await inChannel(i, renderKickoff(i, { publicUrl: ctx.publicUrl, features: ctx.features }));
+      await inChannel(i, renderKickoff(i, { publicUrl: ctx.publicUrl, features: ctx.features, invocation: config.command }));
     },
 
     async 'slack.channel.rename'({ incidentId, name, requestedBy }) {
@@ -146,7 +146,7 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
     async 'slack.role.dm'({ incidentId, role, slackUserId }) {
       const i = await incident(incidentId);
       const dm = await api.openDirectMessage(slackUserId);
-      await api.postMessage(dm, renderRoleDm(role, i, ctx.publicUrl));
+      await api.postMessage(dm, renderRoleDm(role, i, ctx.publicUrl, { invocation: config.command }));
     },
 
     async 'slack.user.sync'({ slackUserId }) {

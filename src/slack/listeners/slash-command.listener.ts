@@ -1,10 +1,24 @@
 import type { App } from '@slack/bolt';
-import { parseCommand } from '../../domain/command.js';
+import { parseCommand, type IncidentCommand } from '../../domain/command.js';
+import type { SeverityScale } from '../../domain/severity.js';
 import { renderDeclareModal } from '../blocks/index.js';
 import { runCommand } from '../commands/run-command.js';
 import type { SlackContext } from '../context.js';
 import { fromSlackText } from '../parse/slack-text.js';
 import { failureText, slackActor } from './replies.js';
+
+// A well-formed command that only makes sense inside an incident ("sev major", "lead @amy").
+// Free-text ones (summary, action, rename…) and near misses ("Lead times doubled") may well be a
+// title, so those declare.
+const channelOnly = new Set<IncidentCommand['kind']>(['severity', 'assignRole', 'duration', 'reopen', 'statuspage']);
+
+function looksLikeChannelCommand(text: string, severities: SeverityScale): boolean {
+  try {
+    return channelOnly.has(parseCommand(text, severities).kind);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * `/incident …`: in an incident's channel it runs a command; anywhere else it declares (the text
@@ -22,8 +36,11 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
     }
 
     if (!incident) {
-      if (/^(help|\?)$/i.test(text)) {
-        await ack({ response_type: 'ephemeral', text: `Use ${ctx.config.command} <what has happened> to declare an incident. Other commands work in an incident's channel.` });
+      if (/^(help|\?)$/i.test(text) || looksLikeChannelCommand(text, ctx.severities)) {
+        await ack({
+          response_type: 'ephemeral',
+          text: `Commands like that work in an incident's channel. To declare an incident, use ${ctx.config.command} <what has happened>.`,
+        });
         return;
       }
       await ack();
