@@ -1,7 +1,16 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../ports/clock.port.js';
 import type { Job, JobStore } from '../ports/jobs.port.js';
+import { DomainError } from '../domain/errors.js';
 import { backoffMs, PermanentFailure, RetryLater } from './job-errors.js';
+
+/**
+ * Our own rules refusing the work (a text too long, an incident gone) will refuse it again: retrying
+ * would only hold up the jobs queued behind it. A lost race (`*.concurrent_update`) is worth a retry.
+ */
+function isRefusal(error: unknown): boolean {
+  return error instanceof DomainError && !error.code.endsWith('.concurrent_update');
+}
 
 /** Performs one type of job; it re-reads what it needs by id, so running it again is harmless. */
 export type JobHandler = (job: Job, log: Logger) => Promise<void>;
@@ -48,7 +57,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const now = clock.now();
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const log = logger.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
-    if (error instanceof PermanentFailure || job.attempts >= job.maxAttempts) {
+    if (error instanceof PermanentFailure || isRefusal(error) || job.attempts >= job.maxAttempts) {
       log.error({ err: error }, 'job failed for good');
       await store.fail(job.id, message, now);
       return;

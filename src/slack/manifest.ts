@@ -18,6 +18,7 @@ export const scopesByMethod: Readonly<Record<string, readonly string[]>> = {
   'conversations.invite': ['channels:manage', 'groups:write'],
   'conversations.setTopic': ['channels:manage', 'groups:write'],
   'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
   'conversations.open': ['im:write'],
   'bookmarks.add': ['bookmarks:write'],
   'users.info': ['users:read', 'users:read.email'],

@@ -18,18 +18,21 @@ export class FastifyReceiver implements Receiver {
   async stop(): Promise<void> {}
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 type Parsed = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string };
 
 function parseBody(raw: string, contentType: string | undefined): Parsed {
   try {
     if (contentType?.includes('application/json')) {
       const body: unknown = JSON.parse(raw);
-      return typeof body === 'object' && body !== null ? { ok: true, body: body as Record<string, unknown> } : { ok: false, reason: 'not an object' };
+      return isObject(body) ? { ok: true, body } : { ok: false, reason: 'not an object' };
     }
     const form = Object.fromEntries(new URLSearchParams(raw));
     if (typeof form.payload === 'string') {
       const payload: unknown = JSON.parse(form.payload);
-      return typeof payload === 'object' && payload !== null ? { ok: true, body: payload as Record<string, unknown> } : { ok: false, reason: 'payload is not an object' };
+      return isObject(payload) ? { ok: true, body: payload } : { ok: false, reason: 'payload is not an object' };
     }
     return { ok: true, body: form };
   } catch {

@@ -196,8 +196,15 @@ export function createSlackApi(options: SlackApiOptions) {
       return { name, email: u.profile?.email ?? null };
     },
     async message(channelId: string, ts: string): Promise<SlackHistoryMessage | null> {
-      const r = await call('conversations.history', { channel: channelId, latest: ts, oldest: ts, inclusive: true, limit: 1 }, historyResult);
-      const m = r.messages.find((x) => x.ts === ts);
+      const window = { channel: channelId, latest: ts, oldest: ts, inclusive: true, limit: 1 };
+      const top = await call('conversations.history', window, historyResult);
+      // A reply in a thread is not in the channel's history; its thread has it.
+      const m =
+        top.messages.find((x) => x.ts === ts) ??
+        (await call('conversations.replies', { ...window, ts }, historyResult).catch((error: unknown) => {
+          if (error instanceof SlackRefusal && error.error === 'thread_not_found') return { messages: [] };
+          throw error;
+        })).messages.find((x) => x.ts === ts);
       if (!m) return null;
       return {
         ts: m.ts,

@@ -133,15 +133,6 @@ export function describeEngines(title: string, body: (ctx: EngineContext) => voi
         await migrateToLatest(connection.db, engine);
       });
 
-      after(async () => {
-        // The connection must be gone before the database is dropped or the file removed.
-        try {
-          await connection?.db.destroy();
-        } finally {
-          if (created) await scratch.remove();
-        }
-      });
-
       body({
         engine,
         databaseUrl: scratch.databaseUrl,
@@ -154,6 +145,16 @@ export function describeEngines(title: string, body: (ctx: EngineContext) => voi
         test(name, fn) {
           it(`[${engine}] ${name}`, fn);
         },
+      });
+
+      // Registered after the suite's own hooks so it runs last: the suite closes its app first.
+      after(async () => {
+        // The connection must be gone before the database is dropped or the file removed.
+        try {
+          await connection?.db.destroy();
+        } finally {
+          if (created) await scratch.remove();
+        }
       });
     });
   }

@@ -17,7 +17,8 @@ import {
 import { incidentUrl } from '../blocks/mrkdwn.js';
 import type { SlackContext } from '../context.js';
 import { SlackRefusal } from '../slack-api.js';
-import { fromSlackText, slackTsToDate } from '../parse/slack-text.js';
+import { copiedText, fromSlackText, slackTsToDate } from '../parse/slack-text.js';
+import { LONG_TEXT_MAX } from '../../domain/text.js';
 import { slackJobSchemas, type SlackJobType } from './catalogue.js';
 
 const HEADLINE = 'headline';
@@ -172,7 +173,7 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
       if (!message) return;
       const author = message.user ? (await ctx.users.fromSlack(message.user)).user : systemUser;
       const files = message.fileNames.length > 0 ? `\n(files: ${message.fileNames.join(', ')})` : '';
-      const text = fromSlackText(message.text) + files || '(a message without text)';
+      const text = copiedText(fromSlackText(message.text) + files || '(a message without text)', LONG_TEXT_MAX);
       await ctx.timeline.addCopy(await actorFor(reactedBy), incidentId, {
         kind: 'pinnedMessage',
         text,

@@ -2,8 +2,10 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { SlackContext } from '../context.js';
 import { enqueueSlackJob } from '../jobs/catalogue.js';
-import { fromSlackText, slackTsToDate } from '../parse/slack-text.js';
-import { eventKey, failureText, slackActor } from './replies.js';
+import { copiedText, fromSlackText, slackTsToDate } from '../parse/slack-text.js';
+import { eventKey, logDropped, slackActor } from './replies.js';
+import { systemUser } from '../../domain/user.js';
+import { LONG_TEXT_MAX } from '../../domain/text.js';
 
 const pinnedMessage = z
   .object({
@@ -37,7 +39,7 @@ const envelope = z.object({ event_id: z.string().optional() }).loose();
 function pinnedText(message: z.output<typeof pinnedMessage>): string {
   const files = (message.files ?? []).map((f) => f.title ?? f.name ?? 'file');
   const parts = [fromSlackText(message.text ?? '').trim(), files.length > 0 ? `(files: ${files.join(', ')})` : ''].filter(Boolean);
-  return parts.join('\n') || '(a message without text)';
+  return copiedText(parts.join('\n') || '(a message without text)', LONG_TEXT_MAX);
 }
 
 /**
@@ -55,17 +57,18 @@ export function registerPins(app: App, ctx: SlackContext): void {
       const incident = await ctx.incidents.findByChannel(channel);
       if (!incident) return;
       const actor = await slackActor(ctx, parsed.data.user, eventKey(envelope.parse(body).event_id));
-      const author = message.user ? (await slackActor(ctx, message.user)).user : undefined;
+      // A bot's or integration's message is the app's to credit, never the pinner's.
+      const author = message.user ? (await slackActor(ctx, message.user)).user : systemUser;
       await ctx.timeline.addCopy(actor, incident.id, {
         kind: 'pinnedMessage',
         text: pinnedText(message),
         occurredAt: slackTsToDate(message.ts),
         link: message.permalink ?? null,
-        ...(author ? { author } : {}),
+        author,
         sourceRef: `slack:${channel}:${message.ts}`,
       });
     } catch (error) {
-      failureText(ctx, error, 'pin_added');
+      logDropped(ctx, error, 'pin_added');
     }
   });
 
@@ -80,7 +83,7 @@ export function registerPins(app: App, ctx: SlackContext): void {
       const actor = await slackActor(ctx, parsed.data.user, eventKey(envelope.parse(body).event_id));
       await ctx.timeline.removeCopy(actor, incident.id, `slack:${channel}:${parsed.data.item.message.ts}`);
     } catch (error) {
-      failureText(ctx, error, 'pin_removed');
+      logDropped(ctx, error, 'pin_removed');
     }
   });
 
@@ -102,7 +105,7 @@ export function registerPins(app: App, ctx: SlackContext): void {
         { incidentId: incident.id },
       );
     } catch (error) {
-      failureText(ctx, error, 'reaction_added');
+      logDropped(ctx, error, 'reaction_added');
     }
   });
 }

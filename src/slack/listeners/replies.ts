@@ -14,6 +14,15 @@ export function failureText(ctx: SlackContext, error: unknown, where: string): s
   return `Something went wrong on our side (reference ${reference}). Nothing was lost: try again, or use the incident page.`;
 }
 
+/** For events nobody waits on (pins, reactions): a refusal or a bug is logged, never silently dropped. */
+export function logDropped(ctx: SlackContext, error: unknown, where: string): void {
+  if (error instanceof DomainError) {
+    if (error.code !== 'request.duplicate') ctx.logger.warn({ code: error.code, reason: error.message, where }, 'slack event refused');
+    return;
+  }
+  failureText(ctx, error, where);
+}
+
 /** Slack's request id for an event, used to refuse its retries. */
 export const eventKey = (eventId: string | undefined) => (eventId ? `slack:event:${eventId}` : undefined);
 

@@ -13,3 +13,13 @@ export function slackTsToDate(ts: string): Date {
   const micros = Number((ts.split('.')[1] ?? '0').padEnd(6, '0').slice(0, 6));
   return new Date(seconds * 1000 + Math.floor(micros / 1000));
 }
+
+/**
+ * Text copied from Slack onto the timeline: a message can be longer than an entry keeps, so the
+ * rest is cut with a pointer to the original rather than the copy being refused.
+ */
+export function copiedText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = '\n… (shortened: the full message is at the link)';
+  return text.slice(0, max - note.length) + note;
+}
