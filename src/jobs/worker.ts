@@ -25,7 +25,10 @@ export interface WorkerOptions {
   readonly concurrency?: number;
   /** How often to look for due jobs when nobody wakes the worker. */
   readonly pollMs?: number;
-  /** How long a claimed job is ours; past it, another worker may take it over. */
+  /**
+   * How long a claimed job is ours without a heartbeat; past it, another worker takes it over.
+   * Short, so a process killed mid-job delays its queue by seconds; renewed while the job runs.
+   */
   readonly leaseMs?: number;
 }
 
@@ -44,7 +47,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const { store, handlers, clock, logger, workerId } = options;
   const concurrency = options.concurrency ?? 4;
   const pollMs = options.pollMs ?? 500;
-  const leaseMs = options.leaseMs ?? 120_000;
+  const leaseMs = options.leaseMs ?? 30_000;
   let running = false;
   let active = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -57,25 +60,40 @@ export function createWorker(options: WorkerOptions): Worker {
     const now = clock.now();
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const log = logger.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
-    if (error instanceof PermanentFailure || isRefusal(error) || job.attempts >= job.maxAttempts) {
+    // An outage (RetryLater) is waited out however long it lasts: dropping the message would be
+    // worse than sending it late. Only unexplained errors use up the attempts.
+    const outage = error instanceof RetryLater;
+    if (error instanceof PermanentFailure || isRefusal(error) || (!outage && job.attempts >= job.maxAttempts)) {
       log.error({ err: error }, 'job failed for good');
-      await store.fail(job.id, message, now);
+      if (!(await store.fail(job.id, workerId, message, now))) log.warn('job was taken over by another worker');
       return;
     }
-    const delay = error instanceof RetryLater && error.delayMs !== null ? error.delayMs : backoffMs(job.attempts);
-    (error instanceof RetryLater ? log.warn.bind(log) : log.error.bind(log))({ err: error, retryInMs: delay }, 'job will be retried');
-    await store.reschedule(job.id, new Date(now.getTime() + delay), message, now);
+    const delay = outage && error.delayMs !== null ? error.delayMs : backoffMs(job.attempts);
+    (outage ? log.warn.bind(log) : log.error.bind(log))({ err: error, retryInMs: delay }, 'job will be retried');
+    if (!(await store.reschedule(job.id, workerId, new Date(now.getTime() + delay), message, now))) {
+      log.warn('job was taken over by another worker');
+    }
   }
 
   async function run(job: Job): Promise<void> {
     const handler = handlers.get(job.type);
     const log = logger.child({ jobId: job.id, jobType: job.type });
+    // Heartbeat: the lease stays short (a crash frees the job soon) but a slow call keeps it.
+    const heartbeat = setInterval(() => {
+      const now = clock.now();
+      store.extendLease(job.id, workerId, new Date(now.getTime() + leaseMs), now).catch((e: unknown) => {
+        log.warn({ err: e }, 'could not extend the job lease');
+      });
+    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
     try {
       if (!handler) throw new PermanentFailure(`no handler for job type ${job.type}`);
       await handler(job, log);
-      await store.complete(job.id, clock.now());
+      if (!(await store.complete(job.id, workerId, clock.now()))) log.warn('job was taken over by another worker');
     } catch (error) {
       await settle(job, error).catch((e: unknown) => log.error({ err: e }, 'could not record the job outcome'));
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

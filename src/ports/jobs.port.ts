@@ -48,10 +48,16 @@ export interface JobStore {
    * for `leaseMs`. Safe with several workers and processes: a job is claimed by one only.
    */
   claim(workerId: string, now: Date, leaseMs: number): Promise<Job | null>;
-  complete(id: string, now: Date): Promise<void>;
+  /**
+   * Settles a claimed job. Each is a no-op (false) when `workerId` no longer holds it: its lease
+   * ran out and another worker took the job over, whose outcome must not be overwritten.
+   */
+  complete(id: string, workerId: string, now: Date): Promise<boolean>;
   /** Puts a job back to wait until `runAt` (its queue waits with it, keeping order). */
-  reschedule(id: string, runAt: Date, error: string, now: Date): Promise<void>;
-  fail(id: string, error: string, now: Date): Promise<void>;
+  reschedule(id: string, workerId: string, runAt: Date, error: string, now: Date): Promise<boolean>;
+  fail(id: string, workerId: string, error: string, now: Date): Promise<boolean>;
+  /** Keeps a running job ours while its handler works; false when the lease was already lost. */
+  extendLease(id: string, workerId: string, until: Date, now: Date): Promise<boolean>;
   /** Returns jobs whose worker vanished (lease expired) to the queue; how many. */
   releaseExpired(now: Date): Promise<number>;
   list(filter: { status?: JobStatus; limit: number }): Promise<Job[]>;

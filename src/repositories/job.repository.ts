@@ -25,6 +25,8 @@ function toJob(row: Selectable<JobsTable>): Job {
   };
 }
 
+const settled = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
+
 /** Enqueueing within the caller's transaction. */
 export function createJobQueue(db: Db, ids: IdGenerator, now: () => Date): JobQueue {
   return {
@@ -106,42 +108,66 @@ export function createJobStore(db: Db, engine: Engine): JobStore {
       return row ? toJob(row) : null;
     },
 
-    async complete(id, now) {
-      await db
-        .updateTable('jobs')
-        .set({ status: 'done', locked_by: null, locked_until: null, finished_at: iso(now), updated_at: iso(now) })
-        .where('id', '=', id)
-        .execute();
+    async complete(id, workerId, now) {
+      return settled(
+        await db
+          .updateTable('jobs')
+          .set({ status: 'done', locked_by: null, locked_until: null, finished_at: iso(now), updated_at: iso(now) })
+          .where('id', '=', id)
+          .where('status', '=', 'running')
+          .where('locked_by', '=', workerId)
+          .executeTakeFirst(),
+      );
     },
 
-    async reschedule(id, runAt, error, now) {
-      await db
-        .updateTable('jobs')
-        .set({
-          status: 'pending',
-          run_at: iso(runAt),
-          locked_by: null,
-          locked_until: null,
-          last_error: error.slice(0, ERROR_MAX),
-          updated_at: iso(now),
-        })
-        .where('id', '=', id)
-        .execute();
+    async reschedule(id, workerId, runAt, error, now) {
+      return settled(
+        await db
+          .updateTable('jobs')
+          .set({
+            status: 'pending',
+            run_at: iso(runAt),
+            locked_by: null,
+            locked_until: null,
+            last_error: error.slice(0, ERROR_MAX),
+            updated_at: iso(now),
+          })
+          .where('id', '=', id)
+          .where('status', '=', 'running')
+          .where('locked_by', '=', workerId)
+          .executeTakeFirst(),
+      );
     },
 
-    async fail(id, error, now) {
-      await db
-        .updateTable('jobs')
-        .set({
-          status: 'failed',
-          locked_by: null,
-          locked_until: null,
-          last_error: error.slice(0, ERROR_MAX),
-          finished_at: iso(now),
-          updated_at: iso(now),
-        })
-        .where('id', '=', id)
-        .execute();
+    async fail(id, workerId, error, now) {
+      return settled(
+        await db
+          .updateTable('jobs')
+          .set({
+            status: 'failed',
+            locked_by: null,
+            locked_until: null,
+            last_error: error.slice(0, ERROR_MAX),
+            finished_at: iso(now),
+            updated_at: iso(now),
+          })
+          .where('id', '=', id)
+          .where('status', '=', 'running')
+          .where('locked_by', '=', workerId)
+          .executeTakeFirst(),
+      );
+    },
+
+    async extendLease(id, workerId, until, now) {
+      return settled(
+        await db
+          .updateTable('jobs')
+          .set({ locked_until: iso(until), updated_at: iso(now) })
+          .where('id', '=', id)
+          .where('status', '=', 'running')
+          .where('locked_by', '=', workerId)
+          .executeTakeFirst(),
+      );
     },
 
     async releaseExpired(now) {

@@ -86,8 +86,15 @@ export function createIncidentService(deps: ServiceDeps) {
   }
 
   return {
-    /** Records a new incident with the next reference; its official start is now. */
-    async declare(actor: Actor, request: DeclareRequest): Promise<Incident> {
+    /**
+     * Records a new incident with the next reference; its official start is now. `within` runs in
+     * the same transaction (a surface's own follow-up, such as the reply to the person declaring).
+     */
+    async declare(
+      actor: Actor,
+      request: DeclareRequest,
+      within?: (repos: Repositories, incident: Incident) => Promise<void>,
+    ): Promise<Incident> {
       const ctx = contextFor(deps, actor);
       return store.transaction(async (repos) => {
         await claimRequest(repos, actor, ctx.at);
@@ -114,8 +121,10 @@ export function createIncidentService(deps: ServiceDeps) {
         );
         const withRoles = assignRoles(declared.state, roles, ctx);
         await repos.incidents.insert(withRoles.state);
-        await recordEvents(repos, withRoles.state, [...declared.events, ...withRoles.events], actor, ctx, deps.listeners);
-        return { ...withRoles.state, version: 1 };
+        const saved = { ...withRoles.state, version: 1 };
+        await recordEvents(repos, saved, [...declared.events, ...withRoles.events], actor, ctx, deps.listeners);
+        await within?.(repos, saved);
+        return saved;
       });
     },
 

@@ -22,10 +22,12 @@ export function registerAppMention(app: App, ctx: SlackContext): void {
     const requestKey = eventKey(z.object({ event_id: z.string() }).safeParse(body).data?.event_id);
 
     // Changes are refused twice by their services; the answer to a retried event is refused here.
-    const reply = async (replyText: string, blocks?: readonly Record<string, unknown>[]) => {
-      if (requestKey && !(await ctx.store.idempotency.claim(`${requestKey}:reply`, ctx.clock.now()))) return;
-      await enqueueSlackJob(ctx.store.jobs, 'slack.ephemeral', { channelId: channel, userId, text: replyText, ...(blocks ? { blocks: [...blocks] } : {}) });
-    };
+    // One transaction: a crash cannot leave the retry refused and the answer unsent.
+    const reply = (replyText: string, blocks?: readonly Record<string, unknown>[]) =>
+      ctx.store.transaction(async (repos) => {
+        if (requestKey && !(await repos.idempotency.claim(`${requestKey}:reply`, ctx.clock.now()))) return;
+        await enqueueSlackJob(repos.jobs, 'slack.ephemeral', { channelId: channel, userId, text: replyText, ...(blocks ? { blocks: [...blocks] } : {}) });
+      });
 
     try {
       const incident = await ctx.incidents.findByChannel(channel);

@@ -54,24 +54,29 @@ export function registerViews(app: App, ctx: SlackContext): void {
     const form = readDeclareForm(payload.view.state.values);
     const metadata = readMetadata(payload.view.private_metadata);
     const actor = await slackActor(ctx, payload.user.id, `slack:view:${payload.view.id}`);
-    const incident = await ctx.incidents.declare(actor, {
-      title: form.title,
-      reportOnly: form.reportOnly,
-      summary: form.summary,
-      impact: form.impact,
-      severity: form.severity,
-      private: form.private,
-      ...(form.leadSlackId ? { roles: { lead: { slackUserId: form.leadSlackId } } } : {}),
-    });
-    if (metadata.responseUrl) {
-      const message = renderReporterConfirmation(incident, { publicUrl: ctx.publicUrl });
-      await enqueueSlackJob(ctx.store.jobs, 'slack.respond', {
-        responseUrl: metadata.responseUrl,
-        ephemeral: true,
-        text: message.text,
-        blocks: message.blocks as unknown as Record<string, unknown>[],
-      });
-    }
+    await ctx.incidents.declare(
+      actor,
+      {
+        title: form.title,
+        reportOnly: form.reportOnly,
+        summary: form.summary,
+        impact: form.impact,
+        severity: form.severity,
+        private: form.private,
+        ...(form.leadSlackId ? { roles: { lead: { slackUserId: form.leadSlackId } } } : {}),
+      },
+      // The confirmation commits with the incident: both happen, or neither.
+      async (repos, incident) => {
+        if (!metadata.responseUrl) return;
+        const message = renderReporterConfirmation(incident, { publicUrl: ctx.publicUrl });
+        await enqueueSlackJob(repos.jobs, 'slack.respond', {
+          responseUrl: metadata.responseUrl,
+          ephemeral: true,
+          text: message.text,
+          blocks: message.blocks as unknown as Record<string, unknown>[],
+        });
+      },
+    );
   });
 
   view(viewCallbackIds.edit, async (payload) => {
