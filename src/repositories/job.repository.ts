@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import type { JobsTable } from '../db/schema.js';
 import type { IdGenerator } from '../ports/clock.port.js';
 import type { Job, JobQueue, JobStatus, JobStore } from '../ports/jobs.port.js';
@@ -24,8 +24,6 @@ function toJob(row: Selectable<JobsTable>): Job {
     finishedAt: dateOrNull(row.finished_at),
   };
 }
-
-const settled = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
 
 /** Enqueueing within the caller's transaction. */
 export function createJobQueue(db: Db, ids: IdGenerator, now: () => Date): JobQueue {
@@ -67,6 +65,18 @@ export function createJobQueue(db: Db, ids: IdGenerator, now: () => Date): JobQu
 
 /** The worker's side of the queue, on SQLite (one writer) or PostgreSQL (SKIP LOCKED). */
 export function createJobStore(db: Db, engine: Engine): JobStore {
+  /** Changes a running job only while `workerId` still holds it (its lease was not taken over). */
+  const asHolder = async (id: string, workerId: string, set: Updateable<JobsTable>): Promise<boolean> => {
+    const result = await db
+      .updateTable('jobs')
+      .set(set)
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .where('locked_by', '=', workerId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  };
+
   return {
     async claim(workerId, now, leaseMs) {
       const at = iso(now);
@@ -108,67 +118,30 @@ export function createJobStore(db: Db, engine: Engine): JobStore {
       return row ? toJob(row) : null;
     },
 
-    async complete(id, workerId, now) {
-      return settled(
-        await db
-          .updateTable('jobs')
-          .set({ status: 'done', locked_by: null, locked_until: null, finished_at: iso(now), updated_at: iso(now) })
-          .where('id', '=', id)
-          .where('status', '=', 'running')
-          .where('locked_by', '=', workerId)
-          .executeTakeFirst(),
-      );
-    },
+    complete: (id, workerId, now) =>
+      asHolder(id, workerId, { status: 'done', locked_by: null, locked_until: null, finished_at: iso(now), updated_at: iso(now) }),
 
-    async reschedule(id, workerId, runAt, error, now) {
-      return settled(
-        await db
-          .updateTable('jobs')
-          .set({
-            status: 'pending',
-            run_at: iso(runAt),
-            locked_by: null,
-            locked_until: null,
-            last_error: error.slice(0, ERROR_MAX),
-            updated_at: iso(now),
-          })
-          .where('id', '=', id)
-          .where('status', '=', 'running')
-          .where('locked_by', '=', workerId)
-          .executeTakeFirst(),
-      );
-    },
+    reschedule: (id, workerId, runAt, error, now) =>
+      asHolder(id, workerId, {
+        status: 'pending',
+        run_at: iso(runAt),
+        locked_by: null,
+        locked_until: null,
+        last_error: error.slice(0, ERROR_MAX),
+        updated_at: iso(now),
+      }),
 
-    async fail(id, workerId, error, now) {
-      return settled(
-        await db
-          .updateTable('jobs')
-          .set({
-            status: 'failed',
-            locked_by: null,
-            locked_until: null,
-            last_error: error.slice(0, ERROR_MAX),
-            finished_at: iso(now),
-            updated_at: iso(now),
-          })
-          .where('id', '=', id)
-          .where('status', '=', 'running')
-          .where('locked_by', '=', workerId)
-          .executeTakeFirst(),
-      );
-    },
+    fail: (id, workerId, error, now) =>
+      asHolder(id, workerId, {
+        status: 'failed',
+        locked_by: null,
+        locked_until: null,
+        last_error: error.slice(0, ERROR_MAX),
+        finished_at: iso(now),
+        updated_at: iso(now),
+      }),
 
-    async extendLease(id, workerId, until, now) {
-      return settled(
-        await db
-          .updateTable('jobs')
-          .set({ locked_until: iso(until), updated_at: iso(now) })
-          .where('id', '=', id)
-          .where('status', '=', 'running')
-          .where('locked_by', '=', workerId)
-          .executeTakeFirst(),
-      );
-    },
+    extendLease: (id, workerId, until, now) => asHolder(id, workerId, { locked_until: iso(until), updated_at: iso(now) }),
 
     async releaseExpired(now) {
       const result = await db

@@ -236,6 +236,30 @@ describeEngines('Slack transport: signatures, bodies, acks, declare edge cases',
       assert.equal(slack.fake.state.channels.get(incident.channel!.id)?.isPrivate, true);
     });
 
+    ctx.test('a private incident is not announced in the public channel: its headline goes to the reporter alone', async () => {
+      const before = slack.fake.messagesIn('incidents').length;
+      const incident = await declareWithChannel(slack, { viewId: 'V0PRIVATE2', title: 'Payroll data exposed', private: true });
+      await slack.app.worker.idle();
+      const announced = slack.fake.messagesIn('incidents').slice(before);
+      assert.ok(!announced.some((m) => JSON.stringify(m).includes(incident.reference)), 'nothing about it in #incidents');
+      const dm = slack.fake.calls.find((c) => headlineFor(incident.reference)(c) && String(c.params.channel).startsWith('D'));
+      assertOk(dm);
+    });
+
+    ctx.test('an incident made private after its announcement leaves no details in the public channel', async () => {
+      const incident = await declareWithChannel(slack, { viewId: 'V0PUBLIC3', title: 'Database credentials in a log' });
+      await slack.app.worker.idle();
+      const [announcement] = slack.fake.calls.filter((c) => headlineFor(incident.reference)(c) && c.params.channel === 'incidents');
+      assertOk(announcement);
+      await slack.app.incidents.update({ user: incident.reporter, source: 'api' }, incident.id, { private: true });
+      await slack.app.worker.idle();
+      const ts = String((announcement!.response?.body as { ts?: string }).ts);
+      const [latest] = slack.fake.messagesIn('incidents').filter((m) => m.ts === ts);
+      assert.ok(latest);
+      assert.doesNotMatch(JSON.stringify(latest), /Database credentials/);
+      assert.match(JSON.stringify(latest), /private/);
+    });
+
     ctx.test('a 300-character title is shown as an error in the modal and declares nothing', async () => {
       const baseline = await effects(slack);
       const posts = slack.fake.callsTo('chat.postMessage').length;

@@ -1,11 +1,10 @@
-import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../../ports/store.port.js';
+import { serialColumn } from './columns.js';
 
 /** The first schema: incidents, people and roles, the revisioned timeline, actions, audit, tokens. */
 export function initialMigration(engine: Engine): Migration {
-  // An insertion-order key: SQLite's rowid alias on one side, an identity column on the other.
-  const serial = (c: ColumnDefinitionBuilder) =>
-    engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity();
+  const serial = serialColumn(engine);
 
   return {
     async up(db: Kysely<unknown>) {

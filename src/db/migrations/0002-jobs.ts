@@ -1,13 +1,13 @@
-import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { Engine } from '../../ports/store.port.js';
+import { serialColumn } from './columns.js';
 
 /**
  * The durable job queue (side effects recorded with the change that causes them), request
  * idempotency keys (Slack retries, double submits), and the Slack messages we keep updating.
  */
 export function jobsMigration(engine: Engine): Migration {
-  const serial = (c: ColumnDefinitionBuilder) =>
-    engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity();
+  const serial = serialColumn(engine);
 
   return {
     async up(db: Kysely<unknown>) {

@@ -26,6 +26,13 @@ const HEADLINE = 'headline';
 /** Blocks stored in a job were rendered by our own renderers when it was enqueued. */
 const storedBlocks = (blocks: readonly Record<string, unknown>[] | undefined) => (blocks ?? []) as unknown as SlackMessage['blocks'];
 
+const isDirectMessage = (channelId: string) => channelId.startsWith('D');
+
+function privateNotice(i: Incident): SlackMessage {
+  const text = `${i.reference} is now private: only the people involved can see it.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:lock: ${text}` } }] };
+}
+
 type Handler<T extends SlackJobType> = (payload: z.output<(typeof slackJobSchemas)[T]>, job: Job, log: Logger) => Promise<void>;
 
 /** The Slack job handlers, by job type. Each re-reads the incident, so a late or repeated run is right. */
@@ -54,7 +61,13 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
     async 'slack.headline.post'({ incidentId }) {
       if (await ctx.store.slackMessages.find(incidentId as Incident['id'], HEADLINE)) return;
       const i = await incident(incidentId);
-      const channel = i.reportOnly && config.reportChannel ? config.reportChannel : config.announceChannel;
+      let channel = i.reportOnly && config.reportChannel ? config.reportChannel : config.announceChannel;
+      if (i.private) {
+        // A private incident is not announced to everyone: its headline (with the buttons) goes
+        // to the reporter alone.
+        if (!i.reporter.slackUserId) return;
+        channel = await api.openDirectMessage(i.reporter.slackUserId);
+      }
       const posted = await api.postMessage(channel, headline(i));
       await ctx.store.slackMessages.save(i.id, HEADLINE, posted);
     },
@@ -63,7 +76,10 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
       const ref = await ctx.store.slackMessages.find(incidentId as Incident['id'], HEADLINE);
       // Not posted yet: the pending post will show the current state anyway.
       if (!ref) return;
-      await api.updateMessage(ref.channelId, ref.ts, headline(await incident(incidentId)));
+      const i = await incident(incidentId);
+      // Made private after it was announced: the public announcement keeps no details.
+      const message = i.private && !isDirectMessage(ref.channelId) ? privateNotice(i) : headline(i);
+      await api.updateMessage(ref.channelId, ref.ts, message);
     },
 
     async 'slack.channel.create'({ incidentId, requestedBy }, job, log) {
