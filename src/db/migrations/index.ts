@@ -2,11 +2,13 @@ import type { Migration } from 'kysely';
 import type { Engine } from '../../ports/store.port.js';
 import { initialMigration } from './0001-initial.js';
 import { jobsMigration } from './0002-jobs.js';
+import { jobsActiveIndexMigration } from './0003-jobs-active-index.js';
 
 /** Every migration, in order. Names sort; never rename or edit one that has shipped. */
 export function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(engine),
     '0002-jobs': jobsMigration(engine),
+    '0003-jobs-active-index': jobsActiveIndexMigration(),
   };
 }
