@@ -54,12 +54,32 @@ describeEngines('Slack: declare, headline, comms channel', (ctx) => {
     assert.match(headline, /Use an LPA is down/);
     assert.match(headline, /incident\.create_channel/);
     assert.match(headline, /https:\/\/incidents\.example\.org\/incidents\/INC-1/);
-    const [reply] = await slack.fake.waitForResponses(1);
-    assert.match(JSON.stringify(reply!.body), /INC-1/);
+    // Confirmed where the command was typed, to the reporter alone.
+    const [reply] = await slack.fake.waitFor((c) => deliveredTo('chat.postEphemeral')(c) && c.params.channel === 'C0TEAM');
+    assert.equal(reply!.params.user, 'U0REPORTER');
+    assert.match(String(reply!.params.text), /INC-1/);
 
     const incident = await slack.app.incidents.get('INC-1');
     assert.equal(incident.severity, 'major');
     assert.equal(incident.reporter.slackUserId, 'U0REPORTER');
+  });
+
+  ctx.test('where the bot cannot post (a DM between people), the confirmation goes through the response_url', async () => {
+    slack.fake.failNext('chat.postEphemeral', 1, { error: 'channel_not_found' });
+    await slack.send(
+      viewSubmission({
+        callbackId: 'incident.declare',
+        userId: 'U0REPORTER',
+        viewId: 'V0DECLARE-DM',
+        privateMetadata: JSON.stringify({ channelId: 'D0BETWEENPEOPLE', responseUrl: slack.fake.responseUrl('r-dm') }),
+        values: {
+          kind: { kind: { type: 'radio_buttons', selected_option: { value: 'live' } } },
+          title: { title: { type: 'plain_text_input', value: 'Declared from a DM' } },
+        },
+      }),
+    );
+    const [reply] = await slack.fake.waitForResponses(1, (post) => post.id === 'r-dm');
+    assert.match(JSON.stringify(reply!.body), /INC-2/);
   });
 
   ctx.test('the create-channel button makes one channel however often it is pressed', async () => {

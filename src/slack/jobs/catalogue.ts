@@ -26,7 +26,8 @@ export const slackJobSchemas = {
   'slack.user.sync': z.object({ slackUserId: z.string() }),
   /** A reply through a slash command's or button's `response_url`. */
   'slack.respond': z.object({ responseUrl: z.string(), ephemeral: z.boolean(), ...message }),
-  'slack.ephemeral': z.object({ channelId: z.string(), userId: z.string(), ...message }),
+  /** Only `userId` sees it; where the bot cannot post (a DM between people), `responseUrl` is used instead. */
+  'slack.ephemeral': z.object({ channelId: z.string(), userId: z.string(), responseUrl: z.string().optional(), ...message }),
   /** A 📌 reaction: fetch the message and copy it to the timeline. */
   'slack.pin.reaction': z.object({ incidentId: z.string(), channelId: z.string(), ts: z.string(), reactedBy: z.string() }),
 } as const;

@@ -180,8 +180,13 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
       });
     },
 
-    async 'slack.ephemeral'({ channelId, userId, text, blocks }) {
-      await api.postEphemeral(channelId, userId, { text, blocks: storedBlocks(blocks) });
+    async 'slack.ephemeral'({ channelId, userId, responseUrl, text, blocks }) {
+      try {
+        await api.postEphemeral(channelId, userId, { text, blocks: storedBlocks(blocks) });
+      } catch (error) {
+        if (!(error instanceof SlackRefusal) || !responseUrl) throw error;
+        await api.respond(responseUrl, { response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
+      }
     },
 
     async 'slack.pin.reaction'({ incidentId, channelId, ts, reactedBy }) {

@@ -67,14 +67,20 @@ export function registerViews(app: App, ctx: SlackContext): void {
       },
       // The confirmation commits with the incident: both happen, or neither.
       async (repos, incident) => {
-        if (!metadata.responseUrl) return;
         const message = renderReporterConfirmation(incident, { publicUrl: ctx.publicUrl });
-        await enqueueSlackJob(repos.jobs, 'slack.respond', {
-          responseUrl: metadata.responseUrl,
-          ephemeral: true,
-          text: message.text,
-          blocks: message.blocks as unknown as Record<string, unknown>[],
-        });
+        const blocks = message.blocks as unknown as Record<string, unknown>[];
+        if (metadata.channelId) {
+          // Where they typed the command, seen by them alone.
+          await enqueueSlackJob(repos.jobs, 'slack.ephemeral', {
+            channelId: metadata.channelId,
+            userId: payload.user.id,
+            ...(metadata.responseUrl ? { responseUrl: metadata.responseUrl } : {}),
+            text: message.text,
+            blocks,
+          });
+        } else if (metadata.responseUrl) {
+          await enqueueSlackJob(repos.jobs, 'slack.respond', { responseUrl: metadata.responseUrl, ephemeral: true, text: message.text, blocks });
+        }
       },
     );
   });
