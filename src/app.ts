@@ -112,6 +112,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     tokens: services.tokens,
     ping: () => services.store.ping(),
     routes: slack ? [(s) => slack.registerRoutes(s)] : [],
+    slackOn: slack !== null,
   });
   return {
     ...services,

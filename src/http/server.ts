@@ -14,6 +14,7 @@ import { incidentRoutes } from './api/v1/incidents.routes.js';
 import { timelineRoutes } from './api/v1/timeline.routes.js';
 import { handleError, sendError } from './error-response.js';
 import { healthRoutes } from './health.routes.js';
+import { homeRoutes } from './home.routes.js';
 
 export interface ServerDeps {
   readonly logger: Logger;
@@ -25,6 +26,8 @@ export interface ServerDeps {
   readonly tokens: ApiTokenService;
   /** Resolves when the database answers. */
   readonly ping: () => Promise<void>;
+  /** Whether Slack is configured (the home page says so). */
+  readonly slackOn?: boolean;
   /** Routes other modules add (Slack's /slack/events). */
   readonly routes?: readonly ((server: FastifyInstance) => void)[];
 }
@@ -73,6 +76,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes(deps.ping));
+  await app.register(homeRoutes(deps.slackOn ?? false));
   for (const register of deps.routes ?? []) register(app);
   await app.register(
     async (v1) => {

@@ -44,6 +44,20 @@ describe('start-up and health', () => {
     }
   });
 
+  it('the home page tells a browser what runs here and where to go', async () => {
+    const running = await startApp('sqlite::memory:');
+    try {
+      const response = await fetch(`${running.baseUrl}/`);
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /text\/html/);
+      const html = await response.text();
+      assert.match(html, /\/api\/v1\/openapi\.json/);
+      assert.match(html, /Slack: not configured/);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('every response carries a request id, and an offered one is kept', async () => {
     const running = await startApp('sqlite::memory:');
     try {
