@@ -112,7 +112,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     tokens: services.tokens,
     ping: () => services.store.ping(),
     routes: slack ? [(s) => slack.registerRoutes(s)] : [],
-    slackOn: slack !== null,
+    web: {
+      publicUrl: config.publicUrl,
+      production: config.env === 'production',
+      sessionSecret: config.sessionSecret,
+      severities: config.severities,
+      clock: services.clock,
+      incidents: services.incidents,
+      timeline: services.timeline,
+      actions: services.actions,
+      users: services.users,
+    },
   });
   return {
     ...services,

@@ -28,6 +28,7 @@ export const configVariables = [
   { name: 'INCIDENT_CHANNEL', description: 'Channel (name or id) where new incidents are announced.', default: 'incidents' },
   { name: 'INCIDENT_REPORT_CHANNEL', description: 'Channel for report-only incidents; unset: the announcement channel.', default: '' },
   { name: 'SLACK_PIN_REACTION', description: 'Reacting with this emoji adds the message to the timeline, like a pin.', default: 'pushpin' },
+  { name: 'SESSION_SECRET', description: 'Signs the site\'s session cookies (32+ characters). Unset outside production: a random one per start (everyone signs in again after a restart).', default: '(random)' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'On SIGTERM, how long in-flight requests may take to finish.', default: '10000' },
 ] as const;
 
@@ -56,6 +57,8 @@ export interface Config {
   readonly referencePrefix: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownTimeoutMs: number;
+  /** Signs session and CSRF cookies; null outside production means "generate one at start". */
+  readonly sessionSecret: string | null;
   /** Null: the app runs without Slack (site and API only). */
   readonly slack: SlackConfig | null;
 }
@@ -103,6 +106,7 @@ const schema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   SHUTDOWN_TIMEOUT_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+  SESSION_SECRET: z.preprocess(blankIsUnset, z.string().min(32, 'at least 32 characters').optional()),
   SLACK_BOT_TOKEN: z.preprocess(blankIsUnset, z.string().regex(/^xox[bp]-/, 'expected a bot token starting xoxb-').optional()),
   SLACK_SIGNING_SECRET: z.preprocess(blankIsUnset, z.string().min(8).optional()),
   SLACK_APP_TOKEN: z.preprocess(blankIsUnset, z.string().regex(/^xapp-/, 'expected an app-level token starting xapp-').optional()),
@@ -142,6 +146,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
 
   const c = parsed.data;
   const slack = slackConfig(c, problems);
+  if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ random characters)');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     env: c.NODE_ENV,
@@ -153,6 +158,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     referencePrefix: c.INCIDENT_REFERENCE_PREFIX.toUpperCase(),
     logLevel: c.LOG_LEVEL,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    sessionSecret: c.SESSION_SECRET ?? null,
     slack,
   });
 }

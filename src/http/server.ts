@@ -14,7 +14,7 @@ import { incidentRoutes } from './api/v1/incidents.routes.js';
 import { timelineRoutes } from './api/v1/timeline.routes.js';
 import { handleError, sendError } from './error-response.js';
 import { healthRoutes } from './health.routes.js';
-import { homeRoutes } from './home.routes.js';
+import { webPlugin, type WebDeps } from './web/web.plugin.js';
 
 export interface ServerDeps {
   readonly logger: Logger;
@@ -26,8 +26,8 @@ export interface ServerDeps {
   readonly tokens: ApiTokenService;
   /** Resolves when the database answers. */
   readonly ping: () => Promise<void>;
-  /** Whether Slack is configured (the home page says so). */
-  readonly slackOn?: boolean;
+  /** The site (pages, sign-in, assets); absent in tools that only need the API. */
+  readonly web?: WebDeps;
   /** Routes other modules add (Slack's /slack/events). */
   readonly routes?: readonly ((server: FastifyInstance) => void)[];
 }
@@ -76,7 +76,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes(deps.ping));
-  await app.register(homeRoutes(deps.slackOn ?? false));
+  if (deps.web) await app.register(webPlugin(deps.web));
   for (const register of deps.routes ?? []) register(app);
   await app.register(
     async (v1) => {

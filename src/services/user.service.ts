@@ -1,3 +1,5 @@
+import { DomainError } from '../domain/errors.js';
+import type { UserId } from '../domain/ids.js';
 import type { User } from '../domain/user.js';
 import type { ServiceDeps } from './context.js';
 import { resolveUser } from './user-directory.js';
@@ -13,6 +15,24 @@ export function createUserService(deps: ServiceDeps) {
     async fromSlack(slackUserId: string): Promise<{ user: User; known: boolean }> {
       const user = await store.transaction((repos) => resolveUser(repos, ids, { slackUserId }, 'user'));
       return { user, known: user.name !== slackUserId };
+    },
+
+    /** The person behind a session, or null when they no longer exist. */
+    async byId(id: string): Promise<User | null> {
+      return store.users.findById(id as UserId);
+    },
+
+    /**
+     * The local development sign-in: a person by the name typed, the same person each time (an
+     * address under the reserved `.invalid` domain stands for them; no mail ever goes there).
+     */
+    async fromDevSignIn(name: string): Promise<User> {
+      const clean = name.replace(/\s+/g, ' ').trim();
+      if (clean.length === 0 || clean.length > 100) {
+        throw new DomainError('user.invalid', 'Enter your name (up to 100 characters).', { field: 'name' });
+      }
+      const local = clean.toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.+|\.+$/g, '') || 'user';
+      return store.transaction((repos) => resolveUser(repos, ids, { email: `${local}@dev-sign-in.invalid`, name: clean }, 'name'));
     },
 
     /** Stores a Slack profile: the display name, and the email that links the person to web sign-in. */

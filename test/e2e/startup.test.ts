@@ -44,15 +44,12 @@ describe('start-up and health', () => {
     }
   });
 
-  it('the home page tells a browser what runs here and where to go', async () => {
+  it('a browser opening / is sent to sign in, then to the incidents', async () => {
     const running = await startApp('sqlite::memory:');
     try {
-      const response = await fetch(`${running.baseUrl}/`);
-      assert.equal(response.status, 200);
-      assert.match(response.headers.get('content-type') ?? '', /text\/html/);
-      const html = await response.text();
-      assert.match(html, /\/api\/v1\/openapi\.json/);
-      assert.match(html, /Slack: not configured/);
+      const response = await fetch(`${running.baseUrl}/`, { redirect: 'manual' });
+      assert.equal(response.status, 303);
+      assert.equal(response.headers.get('location'), '/sign-in');
     } finally {
       await running.close();
     }

@@ -1,0 +1,121 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/user.js';
+import { requireSignIn } from './auth.routes.js';
+import { presentIncidentPage, presentIncidentRow, severityItems } from './present.js';
+import type { WebContext } from './web.plugin.js';
+
+const listQuery = z.object({
+  status: z.enum(['open', 'closed', '']).optional(),
+  severity: z.string().optional(),
+  reportOnly: z.enum(['true', 'false', '']).optional(),
+  q: z.string().max(200).optional(),
+  cursor: z.string().regex(/^\d{1,16}$/).optional(),
+});
+
+const declareForm = z.object({
+  kind: z.enum(['live', 'report']).optional(),
+  title: z.string().default(''),
+  summary: z.string().optional(),
+  impact: z.string().optional(),
+  severity: z.string().optional(),
+  private: z.string().optional(),
+});
+
+export const webActor = (request: FastifyRequest): Actor => ({ user: request.webUser!, source: 'web' });
+
+/** A form refused by the domain: the page again, with the message next to the field and what was typed kept. */
+export function formErrors(error: DomainError): { summary: { text: string; href: string }[]; byField: Record<string, string> } {
+  const field = error.details.field ?? 'title';
+  return { summary: [{ text: error.message, href: `#${field}` }], byField: { [field]: error.message } };
+}
+
+/** The list, the declare form, and the incident page with its forms. */
+export function incidentPages(ctx: WebContext) {
+  return async (app: FastifyInstance) => {
+    app.get('/incidents', { preHandler: requireSignIn }, async (request, reply) => {
+      const parsed = listQuery.safeParse(request.query);
+      const q = parsed.success ? parsed.data : {};
+      const filter = {
+        severities: q.severity ? [q.severity] : undefined,
+        reportOnly: q.reportOnly ? q.reportOnly === 'true' : undefined,
+        text: q.q?.trim() || undefined,
+      };
+      // Open incidents first, all of them; then the rest, newest first, a page at a time.
+      const open = q.status === 'closed' ? null : await ctx.incidents.list({ ...filter, status: 'open', limit: 200 });
+      const closed =
+        q.status === 'open'
+          ? null
+          : await ctx.incidents.list({ ...filter, status: 'closed', limit: 25, cursor: q.cursor ? Number(q.cursor) : undefined });
+      const query = new URLSearchParams(Object.entries(q).filter(([k, v]) => k !== 'cursor' && v) as [string, string][]);
+      return ctx.render(request, reply, 'incidents/list.njk', {
+        title: 'Incidents',
+        section: 'incidents',
+        filters: q,
+        severityItems: severityItems(ctx.severities, q.severity ?? ''),
+        open: open?.items.map((i) => presentIncidentRow(i, ctx.severities, ctx.clock.now())) ?? null,
+        closed: closed?.items.map((i) => presentIncidentRow(i, ctx.severities, ctx.clock.now())) ?? null,
+        nextPage: closed?.nextCursor ? `/incidents?${new URLSearchParams([...query, ['cursor', String(closed.nextCursor)]])}` : null,
+      });
+    });
+
+    app.get('/incidents/new', { preHandler: requireSignIn }, async (request, reply) =>
+      ctx.render(request, reply, 'incidents/new.njk', {
+        title: 'Declare an incident',
+        section: 'declare',
+        form: { kind: 'live' },
+        severityItems: severityItems(ctx.severities, ''),
+      }),
+    );
+
+    app.post('/incidents', { preHandler: [requireSignIn, app.csrfProtection] }, async (request, reply) => {
+      const form = declareForm.parse(request.body ?? {});
+      try {
+        const incident = await ctx.incidents.declare(webActor(request), {
+          title: form.title,
+          reportOnly: form.kind === 'report',
+          summary: form.summary ?? null,
+          impact: form.impact ?? null,
+          severity: form.severity || null,
+          private: form.private === 'yes',
+        });
+        return reply.redirect(`/incidents/${incident.reference}`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        reply.code(400);
+        return ctx.render(request, reply, 'incidents/new.njk', {
+          title: 'Declare an incident',
+          section: 'declare',
+          form,
+          errors: formErrors(error),
+          severityItems: severityItems(ctx.severities, form.severity ?? ''),
+        });
+      }
+    });
+
+    app.get<{ Params: { reference: string } }>('/incidents/:reference', { preHandler: requireSignIn }, async (request, reply) =>
+      renderIncident(request, reply, request.params.reference),
+    );
+
+    async function renderIncident(request: FastifyRequest, reply: FastifyReply, reference: string, extra: Record<string, unknown> = {}) {
+      let incident;
+      try {
+        incident = await ctx.incidents.get(reference);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'incident.not_found') {
+          reply.code(404);
+          return ctx.render(request, reply, 'error.njk', { title: 'Page not found', message: `There is no incident ${reference}.` });
+        }
+        throw error;
+      }
+      const [timeline, actions] = await Promise.all([ctx.timeline.list(incident.id, { includeRemoved: true }), ctx.actions.list(incident.id)]);
+      return ctx.render(request, reply, 'incidents/show.njk', {
+        title: `${incident.reference}: ${incident.title}`,
+        section: 'incidents',
+        ...presentIncidentPage(incident, timeline, actions, ctx.severities, ctx.clock.now()),
+        ...extra,
+      });
+    }
+  };
+}

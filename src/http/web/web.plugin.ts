@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import nunjucks from 'nunjucks';
+import type { SeverityScale } from '../../domain/severity.js';
+import type { User } from '../../domain/user.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { ActionService } from '../../services/action.service.js';
+import type { IncidentService } from '../../services/incident.service.js';
+import type { TimelineService } from '../../services/timeline.service.js';
+import type { UserService } from '../../services/user.service.js';
+import { authRoutes } from './auth.routes.js';
+import { incidentPages } from './incidents.routes.js';
+import { readSession, type SessionOptions } from './session.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The person signed in to the site, if any. */
+    webUser: User | null;
+  }
+}
+
+export interface WebDeps {
+  readonly publicUrl: string;
+  readonly production: boolean;
+  readonly sessionSecret: string | null;
+  readonly severities: SeverityScale;
+  readonly clock: Clock;
+  readonly incidents: IncidentService;
+  readonly timeline: TimelineService;
+  readonly actions: ActionService;
+  readonly users: UserService;
+}
+
+export interface WebContext extends WebDeps {
+  readonly session: SessionOptions;
+  /** The local development sign-in is on (no provider, not production). */
+  readonly devSignIn: boolean;
+  /** Renders a page with what every page needs (the person, the CSRF token, the dev banner). */
+  render(request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>): Promise<FastifyReply>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const modules = path.resolve(here, '../../../node_modules');
+
+/**
+ * The incident response site: GOV.UK-styled pages rendered on the server, every form a plain
+ * POST (works without JavaScript), behind sign-in, with CSRF tokens and a strict CSP.
+ */
+export function webPlugin(deps: WebDeps) {
+  return async (app: FastifyInstance) => {
+    // Autoescaping on: every value is HTML-escaped unless a template says otherwise.
+    const env = new nunjucks.Environment(
+      new nunjucks.FileSystemLoader([path.join(here, 'views'), path.join(modules, 'govuk-frontend/dist'), path.join(modules, '@ministryofjustice/frontend')]),
+      { autoescape: true, throwOnUndefined: false },
+    );
+    const secret = deps.sessionSecret ?? randomBytes(32).toString('hex');
+    const session: SessionOptions = { secure: deps.publicUrl.startsWith('https:'), now: () => deps.clock.now() };
+    const ctx: WebContext = {
+      ...deps,
+      session,
+      devSignIn: !deps.production,
+      render: async (request, reply, view, data) => {
+        const nonce = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script;
+        const html = env.render(view, {
+          ...data,
+          webUser: request.webUser,
+          csrfToken: reply.generateCsrf(),
+          devSignIn: !deps.production,
+          cspNonce: nonce,
+        });
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+      },
+    };
+
+    await app.register(fastifyCookie, { secret });
+    await app.register(fastifyCsrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: session.secure, path: '/' } });
+    await app.register(fastifyFormbody, { bodyLimit: 256 * 1024 });
+    await app.register(fastifyHelmet, {
+      enableCSPNonces: true,
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          // Only over HTTPS: on http://localhost it would break every asset.
+          upgradeInsecureRequests: session.secure ? [] : null,
+        },
+      },
+    });
+
+    const assets: [string, string][] = [
+      ['/assets/', path.join(modules, 'govuk-frontend/dist/govuk/assets')],
+      ['/moj-assets/', path.join(modules, '@ministryofjustice/frontend/moj/assets')],
+    ];
+    for (const [prefix, root] of assets) {
+      await app.register(fastifyStatic, { root, prefix, decorateReply: false, maxAge: '1d' });
+    }
+    const files: [string, string][] = [
+      ['/stylesheets/govuk-frontend.min.css', path.join(modules, 'govuk-frontend/dist/govuk/govuk-frontend.min.css')],
+      ['/stylesheets/moj-frontend.min.css', path.join(modules, '@ministryofjustice/frontend/moj/moj-frontend.min.css')],
+      ['/javascripts/govuk-frontend.min.js', path.join(modules, 'govuk-frontend/dist/govuk/govuk-frontend.min.js')],
+      ['/javascripts/app.mjs', path.join(here, 'static/app.mjs')],
+      ['/stylesheets/app.css', path.join(here, 'static/app.css')],
+    ];
+    await app.register(fastifyStatic, { root: path.join(here, 'static'), serve: false });
+    for (const [url, file] of files) {
+      app.get(url, (_request, reply) => reply.sendFile(path.basename(file), path.dirname(file), { maxAge: '1h' }));
+    }
+
+    app.decorateRequest('webUser', null);
+    app.addHook('onRequest', async (request) => {
+      const userId = readSession(request, session);
+      request.webUser = userId ? await deps.users.byId(userId) : null;
+    });
+
+    await app.register(authRoutes(ctx));
+    await app.register(incidentPages(ctx));
+  };
+}
