@@ -40,6 +40,10 @@ step postgres
 TEST_POSTGRES_URL=$(scripts/ensure-postgres.sh)
 export TEST_POSTGRES_URL
 
+step chromium
+CHROMIUM_PATH=$(scripts/ensure-chromium.sh)
+export CHROMIUM_PATH
+
 step "tests (${#files[@]} files)"
 counts_file=$(mktemp)
 trap 'rm -f "$counts_file"' EXIT
