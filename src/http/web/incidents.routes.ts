@@ -1,9 +1,13 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/user.js';
 import { requireSignIn } from './auth.routes.js';
-import { presentIncidentPage, presentIncidentRow, severityItems } from './present.js';
+import { incidentForms } from './incident-forms.routes.js';
+import { renderIncidentPage } from './incident-page.js';
+import { formErrors } from './forms.js';
+import { presentIncidentRow, severityItems } from './present.js';
+import { timelinePages } from './timeline.routes.js';
 import type { WebContext } from './web.plugin.js';
 
 const listQuery = z.object({
@@ -25,11 +29,7 @@ const declareForm = z.object({
 
 export const webActor = (request: FastifyRequest): Actor => ({ user: request.webUser!, source: 'web' });
 
-/** A form refused by the domain: the page again, with the message next to the field and what was typed kept. */
-export function formErrors(error: DomainError): { summary: { text: string; href: string }[]; byField: Record<string, string> } {
-  const field = error.details.field ?? 'title';
-  return { summary: [{ text: error.message, href: `#${field}` }], byField: { [field]: error.message } };
-}
+export { formErrors };
 
 /** The list, the declare form, and the incident page with its forms. */
 export function incidentPages(ctx: WebContext) {
@@ -95,27 +95,10 @@ export function incidentPages(ctx: WebContext) {
     });
 
     app.get<{ Params: { reference: string } }>('/incidents/:reference', { preHandler: requireSignIn }, async (request, reply) =>
-      renderIncident(request, reply, request.params.reference),
+      renderIncidentPage(ctx, request, reply, request.params.reference),
     );
 
-    async function renderIncident(request: FastifyRequest, reply: FastifyReply, reference: string, extra: Record<string, unknown> = {}) {
-      let incident;
-      try {
-        incident = await ctx.incidents.get(reference);
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'incident.not_found') {
-          reply.code(404);
-          return ctx.render(request, reply, 'error.njk', { title: 'Page not found', message: `There is no incident ${reference}.` });
-        }
-        throw error;
-      }
-      const [timeline, actions] = await Promise.all([ctx.timeline.list(incident.id, { includeRemoved: true }), ctx.actions.list(incident.id)]);
-      return ctx.render(request, reply, 'incidents/show.njk', {
-        title: `${incident.reference}: ${incident.title}`,
-        section: 'incidents',
-        ...presentIncidentPage(incident, timeline, actions, ctx.severities, ctx.clock.now()),
-        ...extra,
-      });
-    }
+    await app.register(incidentForms(ctx));
+    await app.register(timelinePages(ctx));
   };
 }

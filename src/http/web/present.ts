@@ -1,9 +1,10 @@
 import type { Action } from '../../domain/action.js';
 import { formatDuration, incidentDuration } from '../../domain/duration.js';
 import { currentAssignments, holderOf, incidentWarnings, type Incident } from '../../domain/incident.js';
-import { roleLabel } from '../../domain/role.js';
+import { builtInRoles, roleLabel } from '../../domain/role.js';
 import { severityLabel, type SeverityScale } from '../../domain/severity.js';
-import type { TimelineEntry } from '../../domain/timeline.js';
+import { type AddableTimelineKind, type TimelineEntry, type TimelineKind, type TimelineRevision } from '../../domain/timeline.js';
+import type { User } from '../../domain/user.js';
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
@@ -29,6 +30,69 @@ const severityTag = (i: Incident, scale: SeverityScale) =>
 /** The select's options: "Not set" and the team's scale in order. */
 export function severityItems(scale: SeverityScale, selected: string) {
   return [{ value: '', text: 'Not set', selected: selected === '' }, ...scale.map((l) => ({ value: l.key, text: l.label, selected: l.key === selected }))];
+}
+
+const kindLabels: Record<TimelineKind, string> = {
+  declared: 'Declared',
+  role: 'Role change',
+  fieldChange: 'Change',
+  pinnedMessage: 'Pinned message',
+  note: 'Note',
+  action: 'Action',
+  page: 'Page',
+  statusPage: 'Status page update',
+  call: 'Call',
+  closed: 'Closed',
+  reopened: 'Reopened',
+  custom: 'Other',
+};
+
+/** The kinds a person may add, "Note" first (the default); the select's `value` picks one. */
+export function timelineKindItems() {
+  const order: readonly AddableTimelineKind[] = ['note', 'call', 'page', 'statusPage', 'pinnedMessage', 'custom'];
+  return order.map((k) => ({ value: k, text: kindLabels[k] }));
+}
+
+/** One timeline entry with the links to correct, remove and trace it. */
+export function presentTimelineEntry(reference: string, e: TimelineEntry) {
+  const base = `/incidents/${reference}/timeline/${e.id}`;
+  return {
+    id: e.id,
+    kind: e.kind,
+    kindLabel: kindLabels[e.kind],
+    text: e.text,
+    link: e.link,
+    removed: e.removed,
+    revised: e.revision > 1,
+    author: e.author.name,
+    source: e.source,
+    updatedBy: e.updatedBy.name,
+    updatedAt: showDate(e.updatedAt),
+    occurredAt: showDate(e.occurredAt),
+    occurredAtIso: e.occurredAt.toISOString(),
+    editHref: `${base}/edit`,
+    removeHref: `${base}/remove`,
+    historyHref: `${base}/history`,
+  };
+}
+
+/** An entry's revisions, newest first: what it said, who changed it, when and from where. */
+export function presentRevisions(revisions: TimelineRevision[]) {
+  return revisions
+    .map((r, i) => ({
+      revision: r.revision,
+      what: r.revision === 1 ? 'Written' : r.removed && !revisions[i - 1]?.removed ? 'Removed' : 'Corrected',
+      kindLabel: kindLabels[r.kind],
+      text: r.text,
+      link: r.link,
+      removed: r.removed,
+      occurredAt: showDate(r.occurredAt),
+      by: r.revisedBy.name,
+      source: r.source,
+      at: showDate(r.revisedAt),
+      atIso: r.revisedAt.toISOString(),
+    }))
+    .reverse();
 }
 
 export function presentIncidentRow(i: Incident, scale: SeverityScale, now: Date) {
@@ -58,7 +122,27 @@ export function nextSteps(i: Incident): string[] {
   return steps;
 }
 
-export function presentIncidentPage(i: Incident, timeline: TimelineEntry[], actions: Action[], scale: SeverityScale, now: Date) {
+/** The role rows: the reporter, every built-in role (filled or not), then custom roles in use. */
+function presentRoles(i: Incident, viewer: User | null) {
+  const current = currentAssignments(i);
+  const rows = [
+    ...builtInRoles.map((role) => current.find((a) => a.role === role) ?? role),
+    ...current.filter((a) => !(builtInRoles as readonly string[]).includes(a.role)),
+  ];
+  return rows.map((row) => {
+    if (typeof row === 'string') return { role: row, label: roleLabel(row), holder: null, since: null, mine: false };
+    return { role: row.role, label: roleLabel(row.role), holder: row.holder.name, since: showDate(row.assignedAt), mine: row.holder.id === viewer?.id };
+  });
+}
+
+export function presentIncidentPage(
+  i: Incident,
+  timeline: TimelineEntry[],
+  actions: Action[],
+  scale: SeverityScale,
+  now: Date,
+  viewer: User | null = null,
+) {
   return {
     incident: {
       id: i.id,
@@ -70,6 +154,7 @@ export function presentIncidentPage(i: Incident, timeline: TimelineEntry[], acti
       severityTag: severityTag(i, scale),
       status: i.status,
       statusTag: statusTag(i),
+      closeReason: i.closeReason,
       reportOnly: i.reportOnly,
       private: i.private,
       started: showDate(i.startedAt),
@@ -81,26 +166,21 @@ export function presentIncidentPage(i: Incident, timeline: TimelineEntry[], acti
       reporter: i.reporter.name,
       warnings: incidentWarnings(i).map((w) => w.message),
     },
-    roles: [
-      { label: 'Incident reporter', holder: i.reporter.name, since: showDate(i.startedAt) },
-      ...currentAssignments(i).map((a) => ({ role: a.role, label: roleLabel(a.role), holder: a.holder.name, since: showDate(a.assignedAt) })),
-    ],
+    reporter: { label: 'Incident reporter', holder: i.reporter.name, since: showDate(i.startedAt) },
+    roles: presentRoles(i, viewer),
     roleHistory: i.roleAssignments
       .filter((a) => a.endedAt)
       .map((a) => ({ label: roleLabel(a.role), holder: a.holder.name, from: showDate(a.assignedAt), to: showDate(a.endedAt) })),
-    timeline: timeline.map((e) => ({
-      id: e.id,
-      kind: e.kind,
-      text: e.text,
-      link: e.link,
-      removed: e.removed,
-      revised: e.revision > 1,
-      author: e.author.name,
-      source: e.source,
-      occurredAt: showDate(e.occurredAt),
-      occurredAtIso: e.occurredAt.toISOString(),
+    timeline: timeline.map((e) => presentTimelineEntry(i.reference, e)),
+    actions: actions.map((a) => ({
+      id: a.id,
+      text: a.text,
+      owner: a.owner?.name ?? null,
+      done: a.done,
+      doneAt: showDate(a.doneAt),
+      doneHref: `/incidents/${i.reference}/actions/${a.id}/done`,
     })),
-    actions: actions.map((a) => ({ id: a.id, text: a.text, owner: a.owner?.name ?? null, done: a.done, doneAt: showDate(a.doneAt) })),
+    kindItems: timelineKindItems(),
     nextSteps: nextSteps(i),
     severityItems: severityItems(scale, i.severity ?? ''),
   };
