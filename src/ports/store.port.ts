@@ -132,6 +132,11 @@ export interface Repositories {
   readonly jobs: JobQueue;
   readonly idempotency: IdempotencyRepository;
   readonly slackMessages: SlackMessageRepository;
+  /**
+   * Runs `callback` once the surrounding transaction has committed (at once outside one): for
+   * telling the world about a change (live updates) only when it is really there.
+   */
+  afterCommit(callback: () => void): void;
 }
 
 export type Engine = 'sqlite' | 'postgres';

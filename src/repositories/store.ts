@@ -16,7 +16,7 @@ import { createSlackMessageRepository } from './slack-message.repository.js';
 import { createTimelineRepository } from './timeline.repository.js';
 import { createUserRepository } from './user.repository.js';
 
-function repositories(db: Db, engine: Engine, clock: Clock, jobs: JobQueue): Repositories {
+function repositories(db: Db, engine: Engine, clock: Clock, jobs: JobQueue, afterCommit: (callback: () => void) => void): Repositories {
   const now = () => clock.now();
   return {
     incidents: createIncidentRepository(db, engine),
@@ -28,6 +28,7 @@ function repositories(db: Db, engine: Engine, clock: Clock, jobs: JobQueue): Rep
     jobs,
     idempotency: createIdempotencyRepository(db),
     slackMessages: createSlackMessageRepository(db, now),
+    afterCommit,
   };
 }
 
@@ -58,9 +59,11 @@ export function createStore(connection: Connection, clock: Clock, options: Store
           notify();
         },
       },
+      (callback) => callback(),
     ),
     async transaction(work) {
       let enqueued = false;
+      const committed: (() => void)[] = [];
       const result = await db.transaction().execute((trx) => {
         const queue = createJobQueue(trx, ids, () => clock.now());
         const tracked: JobQueue = {
@@ -69,10 +72,11 @@ export function createStore(connection: Connection, clock: Clock, options: Store
             enqueued = true;
           },
         };
-        return work(repositories(trx, engine, clock, tracked));
+        return work(repositories(trx, engine, clock, tracked, (callback) => committed.push(callback)));
       });
       // Only after the commit: a worker woken earlier would not see the jobs yet.
       if (enqueued) notify();
+      for (const callback of committed) callback();
       return result;
     },
     jobStore: createJobStore(db, engine),

@@ -28,4 +28,21 @@ describeEngines('store smoke', (ctx) => {
       await connection.db.destroy();
     }
   });
+
+  ctx.test('afterCommit callbacks run once the transaction commits, and never for a rolled-back one', async () => {
+    const store = ctx.store();
+    const seen: string[] = [];
+    await store.transaction(async (repos) => {
+      repos.afterCommit(() => seen.push('committed'));
+      assert.deepEqual(seen, [], 'not before the commit');
+    });
+    await assert.rejects(
+      store.transaction(async (repos) => {
+        repos.afterCommit(() => seen.push('rolled back'));
+        throw new Error('refused');
+      }),
+      /refused/,
+    );
+    assert.deepEqual(seen, ['committed']);
+  });
 });
