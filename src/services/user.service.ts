@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.js';
-import type { UserId } from '../domain/ids.js';
+import type { SlackUserId, UserId } from '../domain/ids.js';
 import type { User } from '../domain/user.js';
 import type { ServiceDeps } from './context.js';
 import { resolveUser } from './user-directory.js';
@@ -15,6 +15,16 @@ export function createUserService(deps: ServiceDeps) {
     async fromSlack(slackUserId: string): Promise<{ user: User; known: boolean }> {
       const user = await store.transaction((repos) => resolveUser(repos, ids, { slackUserId }, 'user'));
       return { user, known: user.name !== slackUserId };
+    },
+
+    /** Names of the people with these Slack ids that we know (at most 100 looked up). */
+    async namesBySlackId(slackUserIds: readonly string[]): Promise<Map<string, string>> {
+      const names = new Map<string, string>();
+      for (const id of [...new Set(slackUserIds)].slice(0, 100)) {
+        const user = await store.users.findBySlackUserId(id as SlackUserId);
+        if (user && user.name !== id) names.set(id, user.name);
+      }
+      return names;
     },
 
     /** The person behind a session, or null when they no longer exist. */

@@ -91,4 +91,23 @@ describeEngines('the site without JavaScript: sign-in, declare, forms', (ctx) =>
     assert.match(csp, /frame-ancestors 'none'/);
     assert.doesNotMatch(csp, /unsafe-inline/);
   });
+
+  ctx.test('Slack markup typed in Slack reads on the site as Slack shows it: mentions as names, links as links', async () => {
+    const declared = await running.api('/api/v1/incidents', {
+      method: 'POST',
+      body: {
+        title: 'Markup from Slack',
+        summary: '<@U0LENA> is on it, see <https://status.example/x|the status page> <img src=x onerror=alert(1)>',
+        roles: { lead: { slackUserId: 'U0LENA', name: 'Lena Lead' } },
+      },
+    });
+    assert.equal(declared.status, 201);
+    const user = new WebClient(running.baseUrl);
+    await user.signIn('Rita Reporter');
+    const page = await user.get(`/incidents/${declared.body.reference}`);
+    assert.match(page.html, /<strong>@Lena Lead<\/strong> is on it/);
+    assert.match(page.html, /<a class="govuk-link" href="https:\/\/status\.example\/x" rel="noopener noreferrer">the status page<\/a>/);
+    assert.match(page.html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.doesNotMatch(page.html, /<img src=x/);
+  });
 });

@@ -1,3 +1,4 @@
+import { slackMarkupToHtml } from './slack-markup.js';
 import type { Action } from '../../domain/action.js';
 import { formatDuration, incidentDuration } from '../../domain/duration.js';
 import { currentAssignments, holderOf, incidentWarnings, type Incident } from '../../domain/incident.js';
@@ -54,13 +55,15 @@ export function timelineKindItems() {
 }
 
 /** One timeline entry with the links to correct, remove and trace it. */
-export function presentTimelineEntry(reference: string, e: TimelineEntry) {
+export function presentTimelineEntry(reference: string, e: TimelineEntry, names: ReadonlyMap<string, string> = new Map()) {
   const base = `/incidents/${reference}/timeline/${e.id}`;
   return {
     id: e.id,
     kind: e.kind,
     kindLabel: kindLabels[e.kind],
     text: e.text,
+    /** Safe by construction (see slack-markup.ts): mentions as names, links as links, the rest escaped. */
+    html: slackMarkupToHtml(e.text, names),
     link: e.link,
     removed: e.removed,
     revised: e.revision > 1,
@@ -142,6 +145,7 @@ export function presentIncidentPage(
   scale: SeverityScale,
   now: Date,
   viewer: User | null = null,
+  names: ReadonlyMap<string, string> = new Map(),
 ) {
   return {
     incident: {
@@ -150,6 +154,8 @@ export function presentIncidentPage(
       title: i.title,
       summary: i.summary,
       impact: i.impact,
+      summaryHtml: i.summary ? slackMarkupToHtml(i.summary, names) : null,
+      impactHtml: i.impact ? slackMarkupToHtml(i.impact, names) : null,
       severity: i.severity,
       severityTag: severityTag(i, scale),
       status: i.status,
@@ -171,7 +177,7 @@ export function presentIncidentPage(
     roleHistory: i.roleAssignments
       .filter((a) => a.endedAt)
       .map((a) => ({ label: roleLabel(a.role), holder: a.holder.name, from: showDate(a.assignedAt), to: showDate(a.endedAt) })),
-    timeline: timeline.map((e) => presentTimelineEntry(i.reference, e)),
+    timeline: timeline.map((e) => presentTimelineEntry(i.reference, e, names)),
     actions: actions.map((a) => ({
       id: a.id,
       text: a.text,
