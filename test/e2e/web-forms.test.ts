@@ -110,4 +110,32 @@ describeEngines('the site without JavaScript: sign-in, declare, forms', (ctx) =>
     assert.match(page.html, /&lt;img src=x onerror=alert\(1\)&gt;/);
     assert.doesNotMatch(page.html, /<img src=x/);
   });
+
+  ctx.test('the list filters by kind, severity, text and date range, open incidents first', async () => {
+    const make = (body: Record<string, unknown>) => running.api('/api/v1/incidents', { method: 'POST', body });
+    const live = await make({ title: 'Filter live one', severity: 'critical' });
+    const report = await make({ title: 'Filter report one', reportOnly: true, severity: 'trivial' });
+    const closed = await make({ title: 'Filter closed one' });
+    await running.api(`/api/v1/incidents/${closed.body.id}`, { method: 'PATCH', body: { status: 'closed' } });
+    const user = new WebClient(running.baseUrl);
+    await user.signIn('Rita Reporter');
+
+    const all = await user.get('/incidents?q=Filter');
+    assert.ok(all.html.indexOf('Filter live one') < all.html.indexOf('Filter closed one'), 'open incidents come first');
+    const reports = await user.get('/incidents?q=Filter&reportOnly=true');
+    assert.match(reports.html, /Filter report one/);
+    assert.doesNotMatch(reports.html, /Filter live one/);
+    const critical = await user.get('/incidents?q=Filter&severity=critical');
+    assert.match(critical.html, /Filter live one/);
+    assert.doesNotMatch(critical.html, /Filter report one/);
+    const today = String(live.body.startedAt).slice(0, 10);
+    const fromToday = await user.get(`/incidents?q=Filter&from=${today}&to=${today}`);
+    assert.match(fromToday.html, new RegExp(live.body.reference));
+    const before = await user.get('/incidents?q=Filter&to=2000-01-01');
+    assert.doesNotMatch(before.html, /Filter live one/);
+    const bad = await user.get('/incidents?q=Filter&from=yesterday&severity=critical');
+    assert.equal(bad.status, 200, 'a bad date is ignored, not an error');
+    assert.doesNotMatch(bad.html, /Filter report one/, 'the other filters still apply');
+    assert.ok(report.body.reference);
+  });
 });

@@ -10,13 +10,18 @@ import { presentIncidentRow, severityItems } from './present.js';
 import { timelinePages } from './timeline.routes.js';
 import type { WebContext } from './web.plugin.js';
 
+// Each filter stands alone: a bad value in one (a hand-edited URL) drops that one, not the rest.
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
 const listQuery = z.object({
-  status: z.enum(['open', 'closed', '']).optional(),
-  severity: z.string().optional(),
-  reportOnly: z.enum(['true', 'false', '']).optional(),
-  q: z.string().max(200).optional(),
-  cursor: z.string().regex(/^\d{1,16}$/).optional(),
+  status: z.enum(['open', 'closed', '']).optional().catch(undefined),
+  severity: z.string().max(60).optional().catch(undefined),
+  reportOnly: z.enum(['true', 'false', '']).optional().catch(undefined),
+  q: z.string().max(200).optional().catch(undefined),
+  from: isoDay.optional().catch(undefined),
+  to: isoDay.optional().catch(undefined),
+  cursor: z.string().regex(/^\d{1,16}$/).optional().catch(undefined),
 });
+const DAY_MS = 86_400_000;
 
 const declareForm = z.object({
   kind: z.enum(['live', 'report']).optional(),
@@ -41,6 +46,9 @@ export function incidentPages(ctx: WebContext) {
         severities: q.severity ? [q.severity] : undefined,
         reportOnly: q.reportOnly ? q.reportOnly === 'true' : undefined,
         text: q.q?.trim() || undefined,
+        startedFrom: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
+        // "to" is inclusive: everything started on that day too.
+        startedTo: q.to ? new Date(Date.parse(`${q.to}T00:00:00Z`) + DAY_MS) : undefined,
       };
       // Open incidents first, all of them; then the rest, newest first, a page at a time.
       const open = q.status === 'closed' ? null : await ctx.incidents.list({ ...filter, status: 'open', limit: 200 });
