@@ -6,6 +6,7 @@ import type { Config } from './config/config.js';
 import { connect } from './db/connect.js';
 import { buildServer } from './http/server.js';
 import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
+import { createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
 import { createLogger } from './logger.js';
 import type { ChangeListener } from './ports/change-listener.port.js';
 import type { Clock, IdGenerator } from './ports/clock.port.js';
@@ -39,8 +40,11 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
   const ids = overrides.ids ?? randomIds;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const store = overrides.store ?? createStore(connect(config.database), clock, { ids });
+  // In this process only: a second instance's changes reach its own pages, not these (see live-updates.ts).
+  const live = createInProcessLiveUpdates();
   // Surfaces that must hear of every change, from any surface, in its transaction.
-  const listeners: ChangeListener[] = config.slack ? [createSlackReactor({ publicUrl: config.publicUrl, severities: config.severities })] : [];
+  const listeners: ChangeListener[] = [createLiveUpdatesListener(live)];
+  if (config.slack) listeners.push(createSlackReactor({ publicUrl: config.publicUrl, severities: config.severities }));
   const deps: ServiceDeps = {
     store,
     clock,
@@ -54,6 +58,7 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
     clock,
     logger,
     store,
+    live,
     incidents: createIncidentService(deps),
     timeline: createTimelineService(deps),
     actions: createActionService(deps),
@@ -122,6 +127,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       timeline: services.timeline,
       actions: services.actions,
       users: services.users,
+      live: services.live,
     },
   });
   return {

@@ -11,12 +11,14 @@ import nunjucks from 'nunjucks';
 import type { SeverityScale } from '../../domain/severity.js';
 import type { User } from '../../domain/user.js';
 import type { Clock } from '../../ports/clock.port.js';
+import type { LiveUpdates } from '../../ports/live-updates.port.js';
 import type { ActionService } from '../../services/action.service.js';
 import type { IncidentService } from '../../services/incident.service.js';
 import type { TimelineService } from '../../services/timeline.service.js';
 import type { UserService } from '../../services/user.service.js';
 import { authRoutes } from './auth.routes.js';
 import { incidentPages } from './incidents.routes.js';
+import { liveRoutes } from './live.routes.js';
 import { readSession, type SessionOptions } from './session.js';
 
 declare module 'fastify' {
@@ -36,6 +38,8 @@ export interface WebDeps {
   readonly timeline: TimelineService;
   readonly actions: ActionService;
   readonly users: UserService;
+  /** Changes to push to open pages. */
+  readonly live: LiveUpdates;
 }
 
 export interface WebContext extends WebDeps {
@@ -114,6 +118,7 @@ export function webPlugin(deps: WebDeps) {
       ['/stylesheets/moj-frontend.min.css', path.join(modules, '@ministryofjustice/frontend/moj/moj-frontend.min.css')],
       ['/javascripts/govuk-frontend.min.js', path.join(modules, 'govuk-frontend/dist/govuk/govuk-frontend.min.js')],
       ['/javascripts/app.mjs', path.join(here, 'static/app.mjs')],
+      ['/javascripts/live.mjs', path.join(here, 'static/live.mjs')],
       ['/stylesheets/app.css', path.join(here, 'static/app.css')],
     ];
     await app.register(fastifyStatic, { root: path.join(here, 'static'), serve: false });
@@ -129,5 +134,6 @@ export function webPlugin(deps: WebDeps) {
 
     await app.register(authRoutes(ctx));
     await app.register(incidentPages(ctx));
+    await app.register(liveRoutes(deps.live));
   };
 }

@@ -1,0 +1,14 @@
+import type { IncidentId } from '../domain/ids.js';
+
+/** Which incident changed; pages re-read it, so nothing else travels. */
+export interface LiveUpdate {
+  readonly incidentId: IncidentId;
+  readonly reference: string;
+}
+
+/** Tells open pages that an incident changed (after the change has committed). */
+export interface LiveUpdates {
+  publish(update: LiveUpdate): void;
+  /** Hears every update from now on; call the returned function to stop. */
+  subscribe(listener: (update: LiveUpdate) => void): () => void;
+}

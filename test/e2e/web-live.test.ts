@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newPage, signIn } from '../support/browser.js';
+import { describeEngines } from '../support/engines.js';
+import { startApp, type RunningApp } from '../support/http-app.js';
+
+/**
+ * Signs in through the development sign-in and returns the Cookie header. WebClient reads every
+ * response to the end, which an event stream never has, so the streams are opened with fetch.
+ */
+async function signInCookie(baseUrl: string, name: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const index = pair.indexOf('=');
+      cookies.set(pair.slice(0, index), pair.slice(index + 1));
+    }
+  };
+  const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const form = await fetch(`${baseUrl}/sign-in`);
+  keep(form);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  assert.ok(csrf, 'the sign-in page has a CSRF token');
+  const signedIn = await fetch(`${baseUrl}/sign-in`, {
+    method: 'POST',
+    headers: { cookie: header(), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, name, next: '/incidents' }).toString(),
+    redirect: 'manual',
+  });
+  assert.equal(signedIn.status, 303);
+  keep(signedIn);
+  return header();
+}
+
+/** A Server-Sent Events stream read as it arrives. */
+class EventStream {
+  readonly #controller = new AbortController();
+  readonly #decoder = new TextDecoder();
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #buffer = '';
+
+  async open(url: string, cookie: string): Promise<Response> {
+    const response = await fetch(url, { headers: { cookie, accept: 'text/event-stream' }, signal: this.#controller.signal });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.ok(response.body);
+    this.#reader = response.body.getReader();
+    return response;
+  }
+
+  /** The data of the next `changed` event (comments and other events skipped). */
+  async nextChanged(): Promise<unknown> {
+    assert.ok(this.#reader, 'open the stream first');
+    for (;;) {
+      const end = this.#buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const block = this.#buffer.slice(0, end);
+        this.#buffer = this.#buffer.slice(end + 2);
+        const lines = block.split('\n');
+        if (lines.includes('event: changed')) {
+          const data = lines.find((line) => line.startsWith('data: '));
+          assert.ok(data, `a changed event has data: ${block}`);
+          return JSON.parse(data.slice('data: '.length));
+        }
+        continue;
+      }
+      const { value, done } = await this.#reader.read();
+      assert.ok(!done, 'the stream ended before a changed event');
+      this.#buffer += this.#decoder.decode(value, { stream: true });
+    }
+  }
+
+  close(): void {
+    this.#controller.abort();
+  }
+}
+
+describeEngines('live updates: pages hear of changes from any surface over Server-Sent Events', (ctx) => {
+  let running: RunningApp;
+  let browser: Browser;
+  before(async () => {
+    running = await startApp(ctx.databaseUrl);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser.close();
+    await running.close();
+  });
+
+  async function declare(title: string): Promise<string> {
+    const declared = await running.api('/api/v1/incidents', { method: 'POST', body: { title } });
+    assert.equal(declared.status, 201);
+    return String(declared.body.reference);
+  }
+
+  ctx.test("an incident's stream carries its own changes; the list's stream carries every change", async () => {
+    const watched = await declare('Checkout is failing');
+    const other = await declare('Search is slow');
+    const cookie = await signInCookie(running.baseUrl, 'Lee Live');
+    const one = new EventStream();
+    const all = new EventStream();
+    try {
+      const response = await one.open(`${running.baseUrl}/incidents/${watched}/events`, cookie);
+      assert.equal(response.headers.get('content-encoding'), null);
+      await all.open(`${running.baseUrl}/incidents/events`, cookie);
+
+      assert.equal((await running.api(`/api/v1/incidents/${other}`, { method: 'PATCH', body: { summary: 'elsewhere' } })).status, 200);
+      assert.equal((await running.api(`/api/v1/incidents/${watched}`, { method: 'PATCH', body: { summary: 'x' } })).status, 200);
+
+      // Published in commit order, so the other incident's change, had it been sent, would come first.
+      assert.deepEqual(await one.nextChanged(), { reference: watched });
+      assert.deepEqual(await all.nextChanged(), { reference: other });
+      assert.deepEqual(await all.nextChanged(), { reference: watched });
+    } finally {
+      one.close();
+      all.close();
+    }
+  });
+
+  ctx.test('without signing in, the stream redirects to sign-in', async () => {
+    for (const path of ['/incidents/events', '/incidents/INC-1/events']) {
+      const response = await fetch(`${running.baseUrl}${path}`, { redirect: 'manual' });
+      assert.equal(response.status, 303);
+      assert.equal(response.headers.get('location'), `/sign-in?next=${encodeURIComponent(path)}`);
+      assert.doesNotMatch(response.headers.get('content-type') ?? '', /event-stream/);
+      await response.body?.cancel();
+    }
+  });
+
+  ctx.test('in a browser, the incident page shows a change made through the API without a reload', async () => {
+    const reference = await declare('Payments are delayed');
+    const page = await newPage(browser);
+    try {
+      await signIn(page, running.baseUrl, 'Bea Browser');
+      const connected = page.waitForResponse((response) => response.url().endsWith(`/incidents/${reference}/events`));
+      await page.goto(`${running.baseUrl}/incidents/${reference}`);
+      await connected;
+      // Survives only if the page is not loaded again.
+      await page.evaluate(() => {
+        (globalThis as unknown as { liveMarker?: string }).liveMarker = 'same page';
+      });
+
+      const changed = await running.api(`/api/v1/incidents/${reference}`, { method: 'PATCH', body: { summary: 'Card payments queue at the bank' } });
+      assert.equal(changed.status, 200);
+      await page.locator('#main-content').getByText('Card payments queue at the bank', { exact: true }).waitFor();
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { liveMarker?: string }).liveMarker), 'same page');
+
+      // With something typed and not sent, the page is left alone and offers a reload instead.
+      await page.getByLabel('What happened').fill('Half-written update');
+      await running.api(`/api/v1/incidents/${reference}`, { method: 'PATCH', body: { summary: 'Payments flow again' } });
+      await page.getByText('This incident has changed — reload to see it').waitFor();
+      assert.equal(await page.getByLabel('What happened').inputValue(), 'Half-written update');
+      assert.equal(await page.getByText('Payments flow again', { exact: true }).count(), 0);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
