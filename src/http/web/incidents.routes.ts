@@ -92,8 +92,9 @@ export function incidentPages(ctx: WebContext) {
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         reply.code(400);
+        // GOV.UK: a page with errors says so first in its title, so screen reader users hear it.
         return ctx.render(request, reply, 'incidents/new.njk', {
-          title: 'Declare an incident',
+          title: 'Error: Declare an incident',
           section: 'declare',
           form,
           errors: formErrors(error),
