@@ -38,6 +38,7 @@ describeEngines('the site without JavaScript: sign-in, declare, forms', (ctx) =>
     await user.signIn('Mallory Target');
     const refused = await user.post('/incidents', { kind: 'live', title: 'Forged' });
     assert.equal(refused.status, 403);
+    assert.match(refused.html, /This form has expired/);
     const list = await user.get('/incidents');
     assert.doesNotMatch(list.html, /Forged/);
   });

@@ -6,7 +6,7 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { SeverityScale } from '../../domain/severity.js';
 import type { User } from '../../domain/user.js';
@@ -130,6 +130,29 @@ export function webPlugin(deps: WebDeps) {
     app.addHook('onRequest', async (request) => {
       const userId = readSession(request, session);
       request.webUser = userId ? await deps.users.byId(userId) : null;
+    });
+
+    // Pages fail as pages: a person in a browser gets words and a way on, never JSON or a stack.
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const status = error.statusCode ?? 500;
+      if (status === 403) {
+        reply.code(403);
+        return ctx.render(request, reply, 'error.njk', {
+          title: 'This form has expired',
+          message: 'For your security, forms only work for a while after the page was opened. Go back, reload the page and send it again: nothing was changed.',
+        });
+      }
+      if (status >= 400 && status < 500) {
+        reply.code(status);
+        return ctx.render(request, reply, 'error.njk', { title: 'Something is wrong with that request', message: 'Go back and try again.' });
+      }
+      request.log.error({ err: error }, 'page failed');
+      reply.code(500);
+      return ctx.render(request, reply, 'error.njk', {
+        title: 'Sorry, there is a problem with the service',
+        message: 'Nothing was lost: try again in a moment. If it keeps happening, use Slack or the API meanwhile.',
+        reference: request.id,
+      });
     });
 
     await app.register(authRoutes(ctx));
