@@ -121,6 +121,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       publicUrl: config.publicUrl,
       production: config.env === 'production',
       sessionSecret: config.sessionSecret,
+      adminEmails: config.adminEmails,
       severities: config.severities,
       clock: services.clock,
       incidents: services.incidents,

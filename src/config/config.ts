@@ -29,6 +29,7 @@ export const configVariables = [
   { name: 'INCIDENT_REPORT_CHANNEL', description: 'Channel for report-only incidents; unset: the announcement channel.', default: '' },
   { name: 'SLACK_PIN_REACTION', description: 'Reacting with this emoji adds the message to the timeline, like a pin.', default: 'pushpin' },
   { name: 'SESSION_SECRET', description: 'Signs the site\'s session cookies (32+ characters). Unset outside production: a random one per start (everyone signs in again after a restart).', default: '(random)' },
+  { name: 'ADMIN_EMAILS', description: 'Comma-separated emails of people who see every incident on the site, private ones included.', default: '' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'On SIGTERM, how long in-flight requests may take to finish.', default: '10000' },
 ] as const;
 
@@ -57,6 +58,8 @@ export interface Config {
   readonly referencePrefix: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownTimeoutMs: number;
+  /** People (by email, lower case) who see every incident on the site. */
+  readonly adminEmails: readonly string[];
   /** Signs session and CSRF cookies; null outside production means "generate one at start". */
   readonly sessionSecret: string | null;
   /** Null: the app runs without Slack (site and API only). */
@@ -106,6 +109,14 @@ const schema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   SHUTDOWN_TIMEOUT_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+  ADMIN_EMAILS: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .transform((v) => v.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.email('each entry must be an email address')))
+      .optional(),
+  ),
   SESSION_SECRET: z.preprocess(blankIsUnset, z.string().min(32, 'at least 32 characters').optional()),
   SLACK_BOT_TOKEN: z.preprocess(blankIsUnset, z.string().regex(/^xox[bp]-/, 'expected a bot token starting xoxb-').optional()),
   SLACK_SIGNING_SECRET: z.preprocess(blankIsUnset, z.string().min(8).optional()),
@@ -159,6 +170,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     logLevel: c.LOG_LEVEL,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     sessionSecret: c.SESSION_SECRET ?? null,
+    adminEmails: Object.freeze(c.ADMIN_EMAILS ?? []),
     slack,
   });
 }

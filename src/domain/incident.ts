@@ -1,4 +1,4 @@
-import type { IncidentId, RoleAssignmentId } from './ids.js';
+import type { IncidentId, RoleAssignmentId, UserId } from './ids.js';
 import { compareRoles, type RoleName } from './role.js';
 import type { User } from './user.js';
 
@@ -87,4 +87,20 @@ export function incidentWarnings(incident: Incident): IncidentWarning[] {
     ];
   }
   return [];
+}
+
+/** Someone the site treats as a viewer: their id, and whether they are an admin (who see everything). */
+export interface Viewer {
+  readonly userId: UserId;
+  readonly admin: boolean;
+}
+
+/** The people involved in an incident: its reporter and everyone who has held one of its roles. */
+export function peopleInvolved(incident: Incident): UserId[] {
+  return [...new Set([incident.reporter.id, ...incident.roleAssignments.map((a) => a.holder.id)])];
+}
+
+/** A private incident is visible only to the people involved and to admins; others see no trace of it. */
+export function isVisibleTo(incident: Pick<Incident, 'private'> & Parameters<typeof peopleInvolved>[0], viewer: Viewer): boolean {
+  return !incident.private || viewer.admin || peopleInvolved(incident).includes(viewer.userId);
 }

@@ -1,9 +1,11 @@
-import type { IncidentId } from '../domain/ids.js';
+import type { IncidentId, UserId } from '../domain/ids.js';
 
 /** Which incident changed; pages re-read it, so nothing else travels. */
 export interface LiveUpdate {
   readonly incidentId: IncidentId;
   readonly reference: string;
+  /** For private incidents, who may hear of the change (the people involved); null when anyone may. */
+  readonly audience: readonly UserId[] | null;
 }
 
 /** Tells open pages that an incident changed (after the change has committed). */

@@ -15,6 +15,8 @@ export interface IncidentFilter {
   readonly text?: string;
   readonly startedFrom?: Date;
   readonly startedTo?: Date;
+  /** Leave out private incidents this person is not involved in (reporter or a role holder, ever). */
+  readonly visibleTo?: UserId;
 }
 
 export interface IncidentPage {

@@ -199,6 +199,22 @@ export function createIncidentRepository(db: Db, engine: Engine): IncidentReposi
           ),
         );
       }
+      if (filter.visibleTo) {
+        const viewer = filter.visibleTo;
+        query = query.where((eb) =>
+          eb.or([
+            eb('private', '=', 0),
+            eb('reporter_id', '=', viewer),
+            eb.exists(
+              eb
+                .selectFrom('role_assignments as ra')
+                .select('ra.id')
+                .whereRef('ra.incident_id', '=', 'incidents.id')
+                .where('ra.user_id', '=', viewer),
+            ),
+          ]),
+        );
+      }
       if (page.beforeNumber !== undefined) query = query.where('number', '<', page.beforeNumber);
       const rows = await query.orderBy('number', 'desc').limit(page.limit).execute();
       return hydrate(rows);

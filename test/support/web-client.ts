@@ -15,6 +15,11 @@ export class WebClient {
   }
 
   get #cookieHeader(): string {
+    return this.cookieHeader();
+  }
+
+  /** The cookies as a request header, for requests this client cannot make (a stream). */
+  cookieHeader(): string {
     return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 

@@ -49,6 +49,8 @@ export function incidentPages(ctx: WebContext) {
         startedFrom: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
         // "to" is inclusive: everything started on that day too.
         startedTo: q.to ? new Date(Date.parse(`${q.to}T00:00:00Z`) + DAY_MS) : undefined,
+        // Private incidents only for their people; admins see all.
+        visibleTo: ctx.viewer(request).admin ? undefined : request.webUser!.id,
       };
       // Open incidents first, all of them; then the rest, newest first, a page at a time.
       const open = q.status === 'closed' ? null : await ctx.incidents.list({ ...filter, status: 'open', limit: 200 });

@@ -1,3 +1,4 @@
+import { peopleInvolved } from '../../domain/incident.js';
 import type { ChangeListener } from '../../ports/change-listener.port.js';
 import type { LiveUpdate, LiveUpdates } from '../../ports/live-updates.port.js';
 
@@ -32,7 +33,11 @@ export function createInProcessLiveUpdates(): LiveUpdates {
 export function createLiveUpdatesListener(live: LiveUpdates): ChangeListener {
   return {
     async onChange(repos, { incident }) {
-      const update: LiveUpdate = { incidentId: incident.id, reference: incident.reference };
+      const update: LiveUpdate = {
+        incidentId: incident.id,
+        reference: incident.reference,
+        audience: incident.private ? peopleInvolved(incident) : null,
+      };
       repos.afterCommit(() => live.publish(update));
     },
   };

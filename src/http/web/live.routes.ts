@@ -9,7 +9,7 @@ const HEARTBEAT_MS = 25_000;
  * Server-Sent Events telling open pages that an incident changed, from any surface: every change
  * (`/incidents/events`, for the list) or one incident's. Pages re-fetch themselves on `changed`.
  */
-export function liveRoutes(live: LiveUpdates) {
+export function liveRoutes(live: LiveUpdates, isAdmin: (request: FastifyRequest) => boolean) {
   return async (app: FastifyInstance) => {
     const open = new Set<() => void>();
     // Streams never go idle, so the server's close would wait for them for ever: end them first.
@@ -30,8 +30,12 @@ export function liveRoutes(live: LiveUpdates) {
         'x-request-id': request.id,
       });
       res.write(': connected\n\n');
+      const viewer = request.webUser?.id;
+      const admin = isAdmin(request);
+      // A private incident's changes reach only its people: not even its reference leaks.
+      const audible = (update: LiveUpdate) => update.audience === null || admin || (viewer !== undefined && update.audience.includes(viewer));
       const unsubscribe = live.subscribe((update) => {
-        if (wanted(update)) res.write(`event: changed\ndata: ${JSON.stringify({ reference: update.reference })}\n\n`);
+        if (audible(update) && wanted(update)) res.write(`event: changed\ndata: ${JSON.stringify({ reference: update.reference })}\n\n`);
       });
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
       heartbeat.unref();

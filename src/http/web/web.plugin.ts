@@ -8,6 +8,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
+import { isVisibleTo, type Viewer } from '../../domain/incident.js';
 import type { SeverityScale } from '../../domain/severity.js';
 import type { User } from '../../domain/user.js';
 import type { Clock } from '../../ports/clock.port.js';
@@ -32,6 +33,7 @@ export interface WebDeps {
   readonly publicUrl: string;
   readonly production: boolean;
   readonly sessionSecret: string | null;
+  readonly adminEmails: readonly string[];
   readonly severities: SeverityScale;
   readonly clock: Clock;
   readonly incidents: IncidentService;
@@ -46,6 +48,8 @@ export interface WebContext extends WebDeps {
   readonly session: SessionOptions;
   /** The local development sign-in is on (no provider, not production). */
   readonly devSignIn: boolean;
+  /** The signed-in person as a viewer of incidents (admins see private ones too). */
+  viewer(request: FastifyRequest): Viewer;
   /** Renders a page with what every page needs (the person, the CSRF token, the dev banner). */
   render(request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>): Promise<FastifyReply>;
 }
@@ -65,11 +69,16 @@ export function webPlugin(deps: WebDeps) {
       { autoescape: true, throwOnUndefined: false },
     );
     const secret = deps.sessionSecret ?? randomBytes(32).toString('hex');
+    const isAdmin = (request: FastifyRequest) => {
+      const email = request.webUser?.email?.toLowerCase();
+      return email !== undefined && deps.adminEmails.includes(email);
+    };
     const session: SessionOptions = { secure: deps.publicUrl.startsWith('https:'), now: () => deps.clock.now() };
     const ctx: WebContext = {
       ...deps,
       session,
       devSignIn: !deps.production,
+      viewer: (request) => ({ userId: request.webUser!.id, admin: isAdmin(request) }),
       render: async (request, reply, view, data) => {
         const nonce = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script;
         const html = env.render(view, {
@@ -132,6 +141,18 @@ export function webPlugin(deps: WebDeps) {
       request.webUser = userId ? await deps.users.byId(userId) : null;
     });
 
+    // Every page and form about one incident: a private incident is not there for people outside
+    // it (404, as for one that does not exist). Signed-out requests are left to requireSignIn.
+    app.addHook('preHandler', async (request, reply) => {
+      const reference = (request.params as { reference?: unknown } | undefined)?.reference;
+      if (typeof reference !== 'string' || !request.webUser) return;
+      const incident = await deps.incidents.get(reference).catch(() => null);
+      if (incident && !isVisibleTo(incident, ctx.viewer(request))) {
+        reply.code(404);
+        return ctx.render(request, reply, 'error.njk', { title: 'Page not found', message: `There is no incident ${reference}.` });
+      }
+    });
+
     // Pages fail as pages: a person in a browser gets words and a way on, never JSON or a stack.
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
       const status = error.statusCode ?? 500;
@@ -157,6 +178,6 @@ export function webPlugin(deps: WebDeps) {
 
     await app.register(authRoutes(ctx));
     await app.register(incidentPages(ctx));
-    await app.register(liveRoutes(deps.live));
+    await app.register(liveRoutes(deps.live, isAdmin));
   };
 }
