@@ -3,21 +3,17 @@
 //   BENCH_DURATION=3 npm run bench      shorter
 // The server runs as its own process (as in production), default settings; the load comes
 // from autocannon in this process, 10 connections, over loopback. Figures, not thresholds.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { buildServices } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/logger.js';
 import { startServerProcess } from '../test/support/server-process.js';
 import { describeMachine } from './machine.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const adminUrl = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Row {
   engine: string;
@@ -29,32 +25,6 @@ interface Row {
   errors: number;
 }
 
-async function onAdmin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function prepare(engine: 'sqlite' | 'postgres'): Promise<{ url: string; cleanup: () => Promise<void> }> {
-  const name = `ir_bench_${randomBytes(4).toString('hex')}`;
-  if (engine === 'sqlite') {
-    const file = path.join(os.tmpdir(), `${name}.sqlite`);
-    return {
-      url: `sqlite:${file}`,
-      cleanup: async () => {
-        await Promise.all(['', '-wal', '-shm'].map((ext) => fs.rm(file + ext, { force: true })));
-      },
-    };
-  }
-  await onAdmin(`CREATE DATABASE ${name} TEMPLATE template0`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), cleanup: () => onAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 async function load(url: string, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
   return autocannon({ url, connections, duration, ...options });
@@ -73,7 +43,7 @@ function row(engine: string, scenario: string, result: autocannon.Result): Row {
 }
 
 async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
-  const db = await prepare(engine);
+  const db = await scratchDatabase(engine);
   const services = buildServices(loadConfig({ DATABASE_URL: db.url }, process.cwd()), { logger: createLogger('silent') });
   await services.store.migrate();
   const { secret } = await services.tokens.create('bench');

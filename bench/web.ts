@@ -5,14 +5,11 @@
 // Per page: 20 sequential GETs after 3 warm-ups (p50/p99 of the full response, body read), then
 // autocannon, 5 connections. The server runs as its own process with default settings
 // (LOG_LEVEL=info), signed in through the development sign-in. Figures, not thresholds.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { buildServices } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { connect } from '../src/db/connect.js';
@@ -20,12 +17,12 @@ import { parseDatabaseUrl } from '../src/db/database-url.js';
 import { createLogger } from '../src/logger.js';
 import { startServerProcess } from '../test/support/server-process.js';
 import { describeMachine } from './machine.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 5);
 const incidentCount = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const entryCount = Number(process.env.BENCH_ENTRIES ?? 10_000);
-const adminUrl = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const WARMUPS = 3;
 const SAMPLES = 20;
 const BATCH = 1000;
@@ -47,32 +44,6 @@ interface Row {
   errors: number;
 }
 
-async function onAdmin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function prepare(engine: Engine): Promise<{ url: string; cleanup: () => Promise<void> }> {
-  const name = `ir_bench_${randomBytes(4).toString('hex')}`;
-  if (engine === 'sqlite') {
-    const file = path.join(os.tmpdir(), `${name}.sqlite`);
-    return {
-      url: `sqlite:${file}`,
-      cleanup: async () => {
-        await Promise.all(['', '-wal', '-shm'].map((ext) => fs.rm(file + ext, { force: true })));
-      },
-    };
-  }
-  await onAdmin(`CREATE DATABASE ${name} TEMPLATE template0`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), cleanup: () => onAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 const WORDS = ['database', 'checkout', 'login', 'payments', 'search', 'email', 'queue', 'cache', 'DNS', 'storage', 'API', 'billing'];
 const TROUBLES = ['outage', 'slowness', 'errors', 'timeouts', 'degraded', 'failing', 'unavailable', 'latency spike'];
@@ -278,7 +249,7 @@ async function measure(engine: Engine, scenario: string, baseUrl: string, pagePa
 }
 
 async function benchEngine(engine: Engine): Promise<{ rows: Row[]; seedSeconds: number }> {
-  const db = await prepare(engine);
+  const db = await scratchDatabase(engine);
   try {
     const { seconds } = await seed(db.url, engine);
     process.stderr.write(`${engine}: seeded ${incidentCount} incidents and ${entryCount} timeline entries in ${seconds.toFixed(1)} s\n`);
