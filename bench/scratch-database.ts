@@ -2,21 +2,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { Engine } from '../src/ports/store.port.js';
+import { DEFAULT_TEST_POSTGRES_URL, onAdminDatabase } from '../test/support/postgres-admin.js';
 
 /** The PostgreSQL server the benchmarks create their databases on (the tests' one). */
-export const adminUrl = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+export const adminUrl = process.env.TEST_POSTGRES_URL || DEFAULT_TEST_POSTGRES_URL;
 
-async function onAdmin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const onAdmin = (statement: string) => onAdminDatabase(adminUrl, statement);
 
 /** A fresh, empty database on `engine` for one benchmark run: its DATABASE_URL and its removal. */
 export async function scratchDatabase(engine: Engine): Promise<{ url: string; cleanup: () => Promise<void> }> {

@@ -3,19 +3,19 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import pg from 'pg';
 import { connect, type Connection } from '../../src/db/connect.js';
 import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Clock } from '../../src/ports/clock.port.js';
 import type { Engine, Store } from '../../src/ports/store.port.js';
 import { createStore } from '../../src/repositories/store.js';
+import { DEFAULT_TEST_POSTGRES_URL, onAdminDatabase } from './postgres-admin.js';
 
 /** Every engine a repository test runs on; each database test runs once per entry. */
 export const engines = ['sqlite', 'postgres'] as const satisfies readonly Engine[];
 
 /** The admin URL the PostgreSQL tests create their databases through. */
-export const DEFAULT_TEST_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+export { DEFAULT_TEST_POSTGRES_URL } from './postgres-admin.js';
 
 /** A clock that stands still until a test moves it. */
 export class ManualClock implements Clock {
@@ -57,16 +57,6 @@ export interface EngineContext {
 /** Quotes an SQL identifier; the names here are generated, this only guards the contract. */
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-async function onAdminDatabase(adminUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 interface Scratch {

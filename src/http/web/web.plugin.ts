@@ -136,7 +136,10 @@ export function webPlugin(deps: WebDeps) {
     }
 
     app.decorateRequest('webUser', null);
+    // Assets need nobody signed in: no database read for each stylesheet, font and image.
+    const assetPath = /^\/(assets|moj-assets|stylesheets|javascripts)\//;
     app.addHook('onRequest', async (request) => {
+      if (assetPath.test(request.url)) return;
       const userId = readSession(request, session);
       request.webUser = userId ? await deps.users.byId(userId) : null;
     });
