@@ -7,7 +7,10 @@ import { connect } from './db/connect.js';
 import { buildServer } from './http/server.js';
 import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
 import { createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
+import { createGitHubProvider } from './integrations/github/github-provider.js';
+import { createOidcProvider } from './integrations/oidc/oidc-provider.js';
 import { createLogger } from './logger.js';
+import type { IdentityProvider } from './ports/identity-provider.port.js';
 import type { ChangeListener } from './ports/change-listener.port.js';
 import type { Clock, IdGenerator } from './ports/clock.port.js';
 import type { Store } from './ports/store.port.js';
@@ -79,6 +82,12 @@ export interface App extends Services {
   close(): Promise<void>;
 }
 
+/** The sign-in providers that are configured, OpenID Connect first. */
+function identityProviders(config: Config): IdentityProvider[] {
+  const { oidc, github } = config.signIn;
+  return [...(oidc ? [createOidcProvider(oidc)] : []), ...(github ? [createGitHubProvider(github)] : [])];
+}
+
 /** Builds everything the process runs; nothing listens or works until `server.listen` and `start`. */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const services = buildServices(config, overrides);
@@ -129,6 +138,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       actions: services.actions,
       users: services.users,
       live: services.live,
+      identityProviders: identityProviders(config),
     },
   });
   return {

@@ -30,6 +30,16 @@ export const configVariables = [
   { name: 'SLACK_PIN_REACTION', description: 'Reacting with this emoji adds the message to the timeline, like a pin.', default: 'pushpin' },
   { name: 'SESSION_SECRET', description: 'Signs the site\'s session cookies (32+ characters). Unset outside production: a random one per start (everyone signs in again after a restart).', default: '(random)' },
   { name: 'ADMIN_EMAILS', description: 'Comma-separated emails of people who see every incident on the site, private ones included.', default: '' },
+  { name: 'OIDC_ISSUER', description: 'Sign-in with OpenID Connect: the issuer URL (`https://slack.com`, `https://login.microsoftonline.com/{tenant}/v2.0`, `https://accounts.google.com`, your Okta domain...).', default: '' },
+  { name: 'OIDC_CLIENT_ID', description: 'Client id of the app registered at the OpenID Connect issuer.', default: '' },
+  { name: 'OIDC_CLIENT_SECRET', description: 'Client secret of that app. Register `$PUBLIC_URL/sign-in/oidc/callback` as its redirect URL.', default: '' },
+  { name: 'OIDC_LABEL', description: 'The provider\'s name on the sign-in button ("Sign in with …").', default: 'single sign-on' },
+  { name: 'OIDC_SCOPES', description: 'Scopes asked of the issuer; `email` is needed to know who people are.', default: 'openid email profile' },
+  { name: 'GITHUB_CLIENT_ID', description: 'Sign-in with GitHub: client id of a GitHub OAuth App whose callback URL is `$PUBLIC_URL/sign-in/github/callback`.', default: '' },
+  { name: 'GITHUB_CLIENT_SECRET', description: 'Client secret of that OAuth App.', default: '' },
+  { name: 'GITHUB_ORG', description: 'Only members of this GitHub organisation may sign in.', default: '(any GitHub user)' },
+  { name: 'GITHUB_URL', description: 'GitHub\'s web address (GitHub Enterprise Server: your server).', default: 'https://github.com' },
+  { name: 'GITHUB_API_URL', description: 'GitHub\'s REST API (Enterprise Server: `https://HOST/api/v3`).', default: 'https://api.github.com' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'On SIGTERM, how long in-flight requests may take to finish.', default: '10000' },
 ] as const;
 
@@ -48,6 +58,28 @@ export interface SlackConfig {
   readonly pinReaction: string;
 }
 
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly label: string;
+  readonly scopes: string;
+}
+
+export interface GitHubConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly org: string | null;
+  readonly webUrl: string;
+  readonly apiUrl: string;
+}
+
+/** Where people sign in to the site; both null outside production means the development sign-in. */
+export interface SignInConfig {
+  readonly oidc: OidcConfig | null;
+  readonly github: GitHubConfig | null;
+}
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;
@@ -64,6 +96,7 @@ export interface Config {
   readonly sessionSecret: string | null;
   /** Null: the app runs without Slack (site and API only). */
   readonly slack: SlackConfig | null;
+  readonly signIn: SignInConfig;
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -118,6 +151,26 @@ const schema = z.object({
       .optional(),
   ),
   SESSION_SECRET: z.preprocess(blankIsUnset, z.string().min(32, 'at least 32 characters').optional()),
+  // HTTPS only, except for a provider on this machine (a local or test issuer).
+  OIDC_ISSUER: z.preprocess(
+    blankIsUnset,
+    z
+      .url({ protocol: /^https?$/ })
+      .refine((u) => u.startsWith('https:') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(`${u}/`), 'must be an https:// URL')
+      .optional(),
+  ),
+  OIDC_CLIENT_ID: z.preprocess(blankIsUnset, z.string().optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(blankIsUnset, z.string().optional()),
+  OIDC_LABEL: z.preprocess(blankIsUnset, z.string().max(40).default('single sign-on')),
+  OIDC_SCOPES: z.preprocess(
+    blankIsUnset,
+    z.string().refine((s) => s.split(/\s+/).includes('openid'), 'must include openid').default('openid email profile'),
+  ),
+  GITHUB_CLIENT_ID: z.preprocess(blankIsUnset, z.string().optional()),
+  GITHUB_CLIENT_SECRET: z.preprocess(blankIsUnset, z.string().optional()),
+  GITHUB_ORG: z.preprocess(blankIsUnset, z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'a GitHub organisation name').optional()),
+  GITHUB_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).default('https://github.com')),
+  GITHUB_API_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^https?$/ }).default('https://api.github.com')),
   SLACK_BOT_TOKEN: z.preprocess(blankIsUnset, z.string().regex(/^xox[bp]-/, 'expected a bot token starting xoxb-').optional()),
   SLACK_SIGNING_SECRET: z.preprocess(blankIsUnset, z.string().min(8).optional()),
   SLACK_APP_TOKEN: z.preprocess(blankIsUnset, z.string().regex(/^xapp-/, 'expected an app-level token starting xapp-').optional()),
@@ -157,7 +210,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
 
   const c = parsed.data;
   const slack = slackConfig(c, problems);
+  const signIn = signInConfig(c, problems);
   if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ random characters)');
+  // The development sign-in believes whatever name is typed: never in production.
+  if (c.NODE_ENV === 'production' && !signIn.oidc && !signIn.github) {
+    problems.push('sign-in: production needs a provider: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     env: c.NODE_ENV,
@@ -172,7 +230,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     sessionSecret: c.SESSION_SECRET ?? null,
     adminEmails: Object.freeze(c.ADMIN_EMAILS ?? []),
     slack,
+    signIn,
   });
+}
+
+function signInConfig(c: z.output<typeof schema>, problems: string[]): SignInConfig {
+  let oidc: OidcConfig | null = null;
+  if (c.OIDC_ISSUER || c.OIDC_CLIENT_ID || c.OIDC_CLIENT_SECRET) {
+    if (!c.OIDC_ISSUER) problems.push('OIDC_ISSUER: required with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
+    if (!c.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: required with OIDC_ISSUER');
+    if (!c.OIDC_CLIENT_SECRET) problems.push('OIDC_CLIENT_SECRET: required with OIDC_ISSUER');
+    if (c.OIDC_ISSUER && c.OIDC_CLIENT_ID && c.OIDC_CLIENT_SECRET) {
+      oidc = Object.freeze({ issuer: c.OIDC_ISSUER, clientId: c.OIDC_CLIENT_ID, clientSecret: c.OIDC_CLIENT_SECRET, label: c.OIDC_LABEL, scopes: c.OIDC_SCOPES });
+    }
+  }
+  let github: GitHubConfig | null = null;
+  if (c.GITHUB_CLIENT_ID || c.GITHUB_CLIENT_SECRET) {
+    if (!c.GITHUB_CLIENT_ID) problems.push('GITHUB_CLIENT_ID: required with GITHUB_CLIENT_SECRET');
+    if (!c.GITHUB_CLIENT_SECRET) problems.push('GITHUB_CLIENT_SECRET: required with GITHUB_CLIENT_ID');
+    if (c.GITHUB_CLIENT_ID && c.GITHUB_CLIENT_SECRET) {
+      github = Object.freeze({ clientId: c.GITHUB_CLIENT_ID, clientSecret: c.GITHUB_CLIENT_SECRET, org: c.GITHUB_ORG ?? null, webUrl: c.GITHUB_URL, apiUrl: c.GITHUB_API_URL });
+    }
+  }
+  if (c.GITHUB_ORG && !github) problems.push('GITHUB_ORG: set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET too');
+  return Object.freeze({ oidc, github });
 }
 
 function slackConfig(c: z.output<typeof schema>, problems: string[]): SlackConfig | null {

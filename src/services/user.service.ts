@@ -45,6 +45,14 @@ export function createUserService(deps: ServiceDeps) {
       return store.transaction((repos) => resolveUser(repos, ids, { email: `${local}@dev-sign-in.invalid`, name: clean }, 'name'));
     },
 
+    /**
+     * The person a sign-in provider vouched for, found by verified email: the same person as the
+     * Slack user with that email (their roles and private incidents follow them to the site).
+     */
+    async fromSignIn(identity: { email: string; name: string }): Promise<User> {
+      return store.transaction((repos) => resolveUser(repos, ids, { email: identity.email, name: identity.name }, 'email'));
+    },
+
     /** Stores a Slack profile: the display name, and the email that links the person to web sign-in. */
     async updateFromSlackProfile(slackUserId: string, profile: { name: string; email: string | null }): Promise<User> {
       return store.transaction((repos) =>

@@ -31,6 +31,17 @@ describe('start-up and health', () => {
     assert.match(failure.stderr, /README/);
   });
 
+  it('refuses to start in production without a sign-in provider (the development sign-in checks nobody)', async () => {
+    const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(40), DATABASE_URL: 'sqlite::memory:', PORT: '0' },
+    }).then(
+      () => assert.fail('the server started in production with no way to sign in but the development one'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(failure.code, 78);
+    assert.match(failure.stderr, /sign-in: production needs a provider: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or GITHUB_CLIENT_ID/);
+  });
+
   it('/healthz is 503 JSON while the database does not answer', async () => {
     const port = await closedPort();
     // The app builds without touching the database; only the health check asks it.

@@ -20,12 +20,15 @@ export interface ApiResponse {
   readonly body: any;
 }
 
-/** Starts the real app on a free loopback port over `databaseUrl`, migrated, with one API token. */
+/**
+ * Starts the real app over `databaseUrl`, migrated, with one API token, on a free loopback port
+ * (or on `env.PORT`, for tests whose PUBLIC_URL must be the real address).
+ */
 export async function startApp(databaseUrl: string, env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<RunningApp> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env }, process.cwd());
   const app = await buildApp(config, overrides);
   await app.store.migrate();
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  await app.server.listen({ port: env.PORT ? Number(env.PORT) : 0, host: '127.0.0.1' });
   await app.start();
   const { port } = app.server.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -12,6 +12,7 @@ import { isVisibleTo, type Viewer } from '../../domain/incident.js';
 import type { SeverityScale } from '../../domain/severity.js';
 import type { User } from '../../domain/user.js';
 import type { Clock } from '../../ports/clock.port.js';
+import type { IdentityProvider } from '../../ports/identity-provider.port.js';
 import type { LiveUpdates } from '../../ports/live-updates.port.js';
 import type { ActionService } from '../../services/action.service.js';
 import type { IncidentService } from '../../services/incident.service.js';
@@ -42,6 +43,8 @@ export interface WebDeps {
   readonly users: UserService;
   /** Changes to push to open pages. */
   readonly live: LiveUpdates;
+  /** Where people sign in; none outside production means the development sign-in. */
+  readonly identityProviders: readonly IdentityProvider[];
 }
 
 export interface WebContext extends WebDeps {
@@ -74,10 +77,13 @@ export function webPlugin(deps: WebDeps) {
       return email !== undefined && deps.adminEmails.includes(email);
     };
     const session: SessionOptions = { secure: deps.publicUrl.startsWith('https:'), now: () => deps.clock.now() };
+    // Never in production (the config refuses to start there without a provider), and never
+    // beside a real provider: one way in that checks nothing would undo the one that does.
+    const devSignIn = !deps.production && deps.identityProviders.length === 0;
     const ctx: WebContext = {
       ...deps,
       session,
-      devSignIn: !deps.production,
+      devSignIn,
       viewer: (request) => ({ userId: request.webUser!.id, admin: isAdmin(request) }),
       render: async (request, reply, view, data) => {
         const nonce = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script;
@@ -85,7 +91,7 @@ export function webPlugin(deps: WebDeps) {
           ...data,
           webUser: request.webUser,
           csrfToken: reply.generateCsrf(),
-          devSignIn: !deps.production,
+          devSignIn,
           cspNonce: nonce,
         });
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
@@ -105,6 +111,7 @@ export function webPlugin(deps: WebDeps) {
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
+          // Sign-in leaves for the provider by a link, not a form: form-action can stay 'self'.
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
