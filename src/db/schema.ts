@@ -86,6 +86,15 @@ export interface TimelineRevisionsTable {
   revised_at: string;
 }
 
+/** Someone let in to an incident: `how` is `added` or `channel` (a member of its Slack channel). */
+export interface IncidentPeopleTable {
+  incident_id: string;
+  user_id: string;
+  how: string;
+  added_by: string;
+  added_at: string;
+}
+
 export interface ActionsTable {
   id: string;
   incident_id: string;
@@ -115,6 +124,8 @@ export interface ApiTokensTable {
   user_id: string;
   created_at: string;
   revoked_at: string | null;
+  /** 1: sees every incident, private ones included (0004). */
+  admin: Generated<number>;
 }
 
 export interface JobsTable {
@@ -154,6 +165,7 @@ export interface Database {
   users: UsersTable;
   incidents: IncidentsTable;
   role_assignments: RoleAssignmentsTable;
+  incident_people: IncidentPeopleTable;
   timeline_entries: TimelineEntriesTable;
   timeline_revisions: TimelineRevisionsTable;
   actions: ActionsTable;

@@ -1,5 +1,5 @@
 import type { ActionId, IncidentId, TimelineEntryId, UserId } from './ids.js';
-import type { CloseReason, SlackChannelRef } from './incident.js';
+import type { CloseReason, PersonKind, SlackChannelRef } from './incident.js';
 import type { RoleName } from './role.js';
 import type { TimelineKind } from './timeline.js';
 import type { Actor } from './user.js';
@@ -31,6 +31,8 @@ export type DomainEvent =
       readonly note: string | null;
     }
   | { readonly type: 'incident.channel_linked'; readonly channel: SlackChannelRef; readonly previous: SlackChannelRef | null }
+  | { readonly type: 'incident.person_added'; readonly person: PersonRef; readonly how: PersonKind }
+  | { readonly type: 'incident.person_removed'; readonly person: PersonRef; readonly how: PersonKind }
   | { readonly type: 'incident.reopened' }
   | { readonly type: 'incident.promoted' }
   | { readonly type: 'timeline.entry_added'; readonly entryId: TimelineEntryId; readonly kind: TimelineKind }

@@ -1,8 +1,16 @@
 import type { TransitionContext } from './context.js';
 import { DomainError } from './errors.js';
 import type { DomainEvent, EditableField, PersonRef, Transition } from './events.js';
-import type { IncidentId, RoleAssignmentId } from './ids.js';
-import { holderOf, type CloseReason, type Incident, type RoleAssignment, type SlackChannelRef } from './incident.js';
+import type { IncidentId, RoleAssignmentId, UserId } from './ids.js';
+import {
+  holderOf,
+  isPermanentlyInvolved,
+  type CloseReason,
+  type Incident,
+  type PersonKind,
+  type RoleAssignment,
+  type SlackChannelRef,
+} from './incident.js';
 import { sameRole, type RoleName } from './role.js';
 import { parseSeverity } from './severity.js';
 import { LONG_TEXT_MAX, oneLine, optionalText, TITLE_MAX } from './text.js';
@@ -58,6 +66,7 @@ export function declareIncident(input: DeclareInput, ctx: TransitionContext): Tr
     channel: null,
     reporter: input.reporter ?? ctx.actor,
     roleAssignments: [],
+    people: [],
     version: 0,
     createdAt: ctx.at,
     updatedAt: ctx.at,
@@ -228,6 +237,32 @@ export function assignRole(
   return {
     state: { ...incident, roleAssignments: assignments, updatedAt: ctx.at },
     events: [{ type: 'incident.role_assigned', role: roleName, holder: person(user), previous }],
+  };
+}
+
+/**
+ * Lets `user` in to the incident: `added` by someone, or `channel` for a member of its Slack
+ * channel. Already there that way, or involved for good (reporter, a role holder ever): no-op.
+ */
+export function addPerson(incident: Incident, user: User, how: PersonKind, ctx: TransitionContext): Transition<Incident> {
+  const present = incident.people.some((p) => p.user.id === user.id && p.how === how);
+  if (present || isPermanentlyInvolved(incident, user.id)) return { state: incident, events: [] };
+  return {
+    state: { ...incident, people: [...incident.people, { user, how, addedBy: ctx.actor, addedAt: ctx.at }] },
+    events: [{ type: 'incident.person_added', person: person(user), how }],
+  };
+}
+
+/**
+ * Takes back one way `userId` was let in (`added`, or `channel` when they leave it). Other ways
+ * stay, and so do the reporter and role holders, who are involved for good. Not there: no-op.
+ */
+export function removePerson(incident: Incident, userId: UserId, how: PersonKind): Transition<Incident> {
+  const found = incident.people.find((p) => p.user.id === userId && p.how === how);
+  if (!found) return { state: incident, events: [] };
+  return {
+    state: { ...incident, people: incident.people.filter((p) => p !== found) },
+    events: [{ type: 'incident.person_removed', person: person(found.user), how }],
   };
 }
 

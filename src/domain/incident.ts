@@ -14,6 +14,21 @@ export interface SlackChannelRef {
   readonly name: string;
 }
 
+/**
+ * How someone came to be among an incident's people besides holding a role: `added` by a person
+ * on the site or in Slack, or `channel` as a member of its Slack channel (as Slack has told us).
+ */
+export const personKinds = ['added', 'channel'] as const;
+export type PersonKind = (typeof personKinds)[number];
+
+/** Someone let in to an incident (a private one is visible to them): who, how, by whom and when. */
+export interface IncidentPerson {
+  readonly user: User;
+  readonly how: PersonKind;
+  readonly addedBy: User;
+  readonly addedAt: Date;
+}
+
 /** One person holding one role for a span of time; ending it and starting another is a hand-over. */
 export interface RoleAssignment {
   readonly id: RoleAssignmentId;
@@ -52,6 +67,8 @@ export interface Incident {
   readonly reporter: User;
   /** Every assignment ever made, current ones with `endedAt: null`. */
   readonly roleAssignments: readonly RoleAssignment[];
+  /** People added to it or in its Slack channel; one entry per person and way (someone can be both). */
+  readonly people: readonly IncidentPerson[];
   /** Optimistic-concurrency counter, bumped on every saved change. */
   readonly version: number;
   readonly createdAt: Date;
@@ -95,9 +112,22 @@ export interface Viewer {
   readonly admin: boolean;
 }
 
-/** The people involved in an incident: its reporter and everyone who has held one of its roles. */
-export function peopleInvolved(incident: Incident): UserId[] {
-  return [...new Set([incident.reporter.id, ...incident.roleAssignments.map((a) => a.holder.id)])];
+/**
+ * The people involved in an incident: its reporter, everyone who has held one of its roles, and
+ * the people added to it or in its Slack channel.
+ */
+export function peopleInvolved(incident: Pick<Incident, 'reporter' | 'roleAssignments' | 'people'>): UserId[] {
+  return [
+    ...new Set([incident.reporter.id, ...incident.roleAssignments.map((a) => a.holder.id), ...incident.people.map((p) => p.user.id)]),
+  ];
+}
+
+/**
+ * Whether `userId` is involved for good: the reporter and anyone who ever held a role stay
+ * involved whatever else changes (removing them as a person does not shut them out).
+ */
+export function isPermanentlyInvolved(incident: Pick<Incident, 'reporter' | 'roleAssignments'>, userId: UserId): boolean {
+  return incident.reporter.id === userId || incident.roleAssignments.some((a) => a.holder.id === userId);
 }
 
 /** A private incident is visible only to the people involved and to admins; others see no trace of it. */

@@ -56,6 +56,16 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
       return event.previous
         ? { kind: 'fieldChange', text: `Comms channel renamed to #${event.channel.name} (was #${event.previous.name})` }
         : { kind: 'fieldChange', text: `Comms channel #${event.channel.name} created` };
+    case 'incident.person_added':
+      return {
+        kind: 'role',
+        text: event.how === 'channel' ? `${event.person.name} joined the Slack channel` : `${event.person.name} was added to the people involved`,
+      };
+    case 'incident.person_removed':
+      return {
+        kind: 'role',
+        text: event.how === 'channel' ? `${event.person.name} left the Slack channel` : `${event.person.name} was removed from the people involved`,
+      };
     case 'incident.reopened':
       return { kind: 'reopened', text: 'Reopened' };
     case 'incident.promoted':

@@ -9,7 +9,7 @@ import type { ApiTokenService } from '../services/api-token.service.js';
 import type { IncidentService } from '../services/incident.service.js';
 import type { TimelineService } from '../services/timeline.service.js';
 import { actionRoutes } from './api/v1/actions.routes.js';
-import { requireBearerToken } from './api/v1/auth.js';
+import { hideIncidentsOutOfSight, requireBearerToken } from './api/v1/auth.js';
 import { incidentRoutes } from './api/v1/incidents.routes.js';
 import { timelineRoutes } from './api/v1/timeline.routes.js';
 import { handleError, sendError } from './error-response.js';
@@ -83,6 +83,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       v1.get('/openapi.json', async () => app.swagger());
       await v1.register(async (secured) => {
         requireBearerToken(secured, deps.tokens);
+        hideIncidentsOutOfSight(secured, deps.incidents);
         await secured.register(incidentRoutes(deps.incidents, deps.severities));
         await secured.register(timelineRoutes(deps.timeline));
         await secured.register(actionRoutes(deps.actions));

@@ -1,7 +1,7 @@
 import type { Action } from '../domain/action.js';
 import type { AuditRecord } from '../domain/events.js';
 import type { ActionId, ApiTokenId, IncidentId, SlackUserId, TimelineEntryId, UserId } from '../domain/ids.js';
-import type { Incident, IncidentStatus } from '../domain/incident.js';
+import type { Incident, IncidentPerson, IncidentStatus, PersonKind } from '../domain/incident.js';
 import type { TimelineChange, TimelineEntry, TimelineRevision } from '../domain/timeline.js';
 import type { User } from '../domain/user.js';
 import type { JobQueue, JobStore } from './jobs.port.js';
@@ -15,7 +15,7 @@ export interface IncidentFilter {
   readonly text?: string;
   readonly startedFrom?: Date;
   readonly startedTo?: Date;
-  /** Leave out private incidents this person is not involved in (reporter or a role holder, ever). */
+  /** Leave out private incidents this person is not involved in (reporter, a role holder ever, or one of its people). */
   readonly visibleTo?: UserId;
 }
 
@@ -41,6 +41,14 @@ export interface IncidentRepository {
   /** The incident whose comms channel this is, if any. */
   findByChannelId(channelId: string): Promise<Incident | null>;
   list(filter: IncidentFilter, page: IncidentPage): Promise<Incident[]>;
+}
+
+/** The people let in to an incident (read with it: `Incident.people`). */
+export interface IncidentPeopleRepository {
+  /** Records `person` unless already there the same way; true when added. */
+  add(incidentId: IncidentId, person: IncidentPerson): Promise<boolean>;
+  /** Takes back one way a person was let in; true when there was one. */
+  remove(incidentId: IncidentId, userId: UserId, how: PersonKind): Promise<boolean>;
 }
 
 export interface UserRepository {
@@ -93,13 +101,16 @@ export interface StoredAuditRecord {
 export interface ApiToken {
   readonly id: ApiTokenId;
   readonly name: string;
+  /** Who the token acts as: changes are theirs, and it sees the private incidents they are in. */
   readonly user: User;
+  /** Sees every incident, private ones included (integrations, operators). */
+  readonly admin: boolean;
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
 }
 
 export interface ApiTokenRepository {
-  insert(token: { id: ApiTokenId; name: string; hash: string; userId: UserId; createdAt: Date }): Promise<void>;
+  insert(token: { id: ApiTokenId; name: string; hash: string; userId: UserId; admin: boolean; createdAt: Date }): Promise<void>;
   /** The live (not revoked) token with this hash. */
   findActiveByHash(hash: string): Promise<ApiToken | null>;
   list(): Promise<ApiToken[]>;
@@ -126,6 +137,7 @@ export interface SlackMessageRepository {
 
 export interface Repositories {
   readonly incidents: IncidentRepository;
+  readonly people: IncidentPeopleRepository;
   readonly users: UserRepository;
   readonly timeline: TimelineRepository;
   readonly actions: ActionRepository;

@@ -3,6 +3,7 @@ import type { IncidentsTable } from '../db/schema.js';
 import type { IncidentId, RoleAssignmentId } from '../domain/ids.js';
 import type { CloseReason, Incident, IncidentStatus, RoleAssignment } from '../domain/incident.js';
 import type { Engine, IncidentFilter, IncidentPage, IncidentRepository } from '../ports/store.port.js';
+import { loadIncidentPeople } from './incident-people.repository.js';
 import { date, dateOrNull, flag, iso, isoOrNull, loadUsers, userFrom, type Db } from './rows.js';
 
 type IncidentRow = Selectable<IncidentsTable>;
@@ -47,11 +48,17 @@ export function createIncidentRepository(db: Db, engine: Engine): IncidentReposi
       )
       .orderBy('assigned_at')
       .execute();
+    const people = await loadIncidentPeople(
+      db,
+      rows.map((r) => r.id),
+    );
     const userIds = [
       ...rows.map((r) => r.reporter_id),
       ...assignments.flatMap((a) => [a.user_id, a.assigned_by, ...(a.ended_by ? [a.ended_by] : [])]),
+      ...people.userIds,
     ];
     const users = await loadUsers(db, userIds);
+    const peopleByIncident = people.byIncident(users);
     const byIncident = new Map<string, RoleAssignment[]>();
     for (const a of assignments) {
       const list = byIncident.get(a.incident_id) ?? [];
@@ -85,6 +92,7 @@ export function createIncidentRepository(db: Db, engine: Engine): IncidentReposi
       channel: r.channel_id ? { id: r.channel_id, name: r.channel_name ?? r.channel_id } : null,
       reporter: userFrom(users, r.reporter_id),
       roleAssignments: byIncident.get(r.id) ?? [],
+      people: peopleByIncident.get(r.id as IncidentId) ?? [],
       version: r.version,
       createdAt: date(r.created_at),
       updatedAt: date(r.updated_at),
@@ -211,6 +219,13 @@ export function createIncidentRepository(db: Db, engine: Engine): IncidentReposi
                 .select('ra.id')
                 .whereRef('ra.incident_id', '=', 'incidents.id')
                 .where('ra.user_id', '=', viewer),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('incident_people as ip')
+                .select('ip.user_id')
+                .whereRef('ip.incident_id', '=', 'incidents.id')
+                .where('ip.user_id', '=', viewer),
             ),
           ]),
         );

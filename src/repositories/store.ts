@@ -9,6 +9,7 @@ import { createActionRepository } from './action.repository.js';
 import { createApiTokenRepository } from './api-token.repository.js';
 import { createAuditRepository } from './audit.repository.js';
 import { createIdempotencyRepository } from './idempotency.repository.js';
+import { createIncidentPeopleRepository } from './incident-people.repository.js';
 import { createIncidentRepository } from './incident.repository.js';
 import { createJobQueue, createJobStore } from './job.repository.js';
 import type { Db } from './rows.js';
@@ -20,6 +21,7 @@ function repositories(db: Db, engine: Engine, clock: Clock, jobs: JobQueue, afte
   const now = () => clock.now();
   return {
     incidents: createIncidentRepository(db, engine),
+    people: createIncidentPeopleRepository(db),
     users: createUserRepository(db, now),
     timeline: createTimelineRepository(db),
     actions: createActionRepository(db),

@@ -19,6 +19,7 @@ import type { Actor, User } from '../domain/user.js';
 import type { IncidentFilter, Repositories, StoredAuditRecord } from '../ports/store.port.js';
 import { claimRequest, contextFor, inTransaction, StaleWrite, type ServiceDeps } from './context.js';
 import { findIncident, findIncidentForUpdate } from './find-incident.js';
+import { createIncidentPeopleService } from './incident-people.service.js';
 import { recordEvents } from './record-change.js';
 import { resolveUser, type UserInput } from './user-directory.js';
 
@@ -58,6 +59,8 @@ export interface IncidentListPage {
 /** Declaring, reading and changing incidents: the use cases every surface (API, Slack, web) calls. */
 export function createIncidentService(deps: ServiceDeps) {
   const { store, ids } = deps;
+  // Its own file to keep this one short; one service to the surfaces (`incidents.addPerson`).
+  const people = createIncidentPeopleService(deps);
 
   /** Finds (or creates) everyone the request names; done before any lock is taken. */
   async function resolveRoles(repos: Repositories, roles: RoleChanges): Promise<[RoleName, User | null][]> {
@@ -86,6 +89,8 @@ export function createIncidentService(deps: ServiceDeps) {
   }
 
   return {
+    ...people,
+
     /**
      * Records a new incident with the next reference; its official start is now. `within` runs in
      * the same transaction (a surface's own follow-up, such as the reply to the person declaring).

@@ -24,12 +24,14 @@ export const scopesByMethod: Readonly<Record<string, readonly string[]>> = {
   'users.info': ['users:read', 'users:read.email'],
 };
 
-/** Events the listeners handle, with the scope each needs. */
-export const eventScopes: Readonly<Record<string, string>> = {
-  app_mention: 'app_mentions:read',
-  pin_added: 'pins:read',
-  pin_removed: 'pins:read',
-  reaction_added: 'reactions:read',
+/** Events the listeners handle, with the scopes each needs (public and private channels). */
+export const eventScopes: Readonly<Record<string, readonly string[]>> = {
+  app_mention: ['app_mentions:read'],
+  member_joined_channel: ['channels:read', 'groups:read'],
+  member_left_channel: ['channels:read', 'groups:read'],
+  pin_added: ['pins:read'],
+  pin_removed: ['pins:read'],
+  reaction_added: ['reactions:read'],
 };
 
 export const PLACEHOLDER_HOST = 'https://incidents.example.org';
@@ -39,7 +41,7 @@ export function buildManifest(options: { command: string; publicUrl: string }) {
   const url = `${options.publicUrl.replace(/\/+$/, '')}/slack/events`;
   const scopes = new Set<string>(['commands']);
   for (const list of Object.values(scopesByMethod)) for (const s of list) scopes.add(s);
-  for (const s of Object.values(eventScopes)) scopes.add(s);
+  for (const list of Object.values(eventScopes)) for (const s of list) scopes.add(s);
   return {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: {

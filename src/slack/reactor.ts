@@ -112,6 +112,11 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             if (told) await post(repos, incident, plain(`${typed ? keepSlackMarkup(told) : escapeMrkdwn(told)} — ${by(actor.user)}`));
             break;
           }
+          case 'incident.person_added':
+          case 'incident.person_removed':
+            // Slack announces channel joins itself; someone let in on the site is news to the channel.
+            if (event.how === 'added') await post(repos, incident, plain(`${escapeMrkdwn(narrate(event, ctx.severities)?.text ?? '')} — ${by(actor.user)}`));
+            break;
           case 'timeline.entry_added':
             if (event.kind === 'note') await post(repos, incident, plain(`Noted on the timeline — ${by(actor.user)}`));
             break;

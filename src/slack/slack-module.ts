@@ -15,6 +15,7 @@ import type { BotIdentity, SlackContext } from './context.js';
 import { createSlackJobHandlers } from './jobs/handlers.js';
 import { registerAppMention } from './listeners/app-mention.listener.js';
 import { registerButtons } from './listeners/buttons.listener.js';
+import { registerMembers } from './listeners/members.listener.js';
 import { registerPins } from './listeners/pins.listener.js';
 import { registerSlashCommand } from './listeners/slash-command.listener.js';
 import { registerViews } from './listeners/views.listener.js';
@@ -104,6 +105,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
   registerSlashCommand(bolt, ctx);
   registerAppMention(bolt, ctx);
   registerPins(bolt, ctx);
+  registerMembers(bolt, ctx);
   registerButtons(bolt, ctx);
   registerViews(bolt, ctx);
 

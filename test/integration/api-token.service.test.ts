@@ -13,7 +13,11 @@ describeEngines('api token service', (ctx) => {
     assert.deepEqual(token.createdAt, ctx.clock.now());
     assert.deepEqual(await ctx.store().tokens.findActiveByHash(hashToken(secret)), token);
 
-    assert.deepEqual(await tokens.authenticate(secret), { user: token.user, source: 'api' });
+    assert.equal(token.admin, false);
+    assert.deepEqual(await tokens.authenticate(secret), {
+      actor: { user: token.user, source: 'api' },
+      viewer: { userId: token.user.id, admin: false },
+    });
     assert.equal(await tokens.authenticate(`${secret}x`), null);
     assert.equal(await tokens.authenticate('not-a-token'), null);
 
@@ -35,7 +39,7 @@ describeEngines('api token service', (ctx) => {
     assert.notEqual(a.token.user.id, b.token.user.id);
     await tokens.revoke(a.token.id);
     assert.equal(await tokens.authenticate(a.secret), null);
-    assert.equal((await tokens.authenticate(b.secret))?.user.id, b.token.user.id);
+    assert.equal((await tokens.authenticate(b.secret))?.actor.user.id, b.token.user.id);
   });
 
   ctx.test('a blank or overlong name is refused and stores nothing', async () => {

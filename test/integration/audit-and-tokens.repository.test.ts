@@ -122,12 +122,13 @@ describeEngines('api token repository', (ctx) => {
     id: id as ApiTokenId,
     name,
     user,
+    admin: false,
     createdAt,
     revokedAt,
   });
 
   async function insertToken(id: string, name: string, user: User, createdAt: Date): Promise<ApiToken> {
-    await store.tokens.insert({ id: id as ApiTokenId, name, hash: `hash-${id}`, userId: user.id, createdAt });
+    await store.tokens.insert({ id: id as ApiTokenId, name, hash: `hash-${id}`, userId: user.id, admin: false, createdAt });
     return expected(id, name, user, createdAt);
   }
 

@@ -68,6 +68,7 @@ export function buildIncident(number: number, reporter: User, overrides: Partial
     channel: null,
     reporter,
     roleAssignments: [],
+    people: [],
     // The repository stores every new incident as version 1.
     version: 1,
     createdAt: at(0),

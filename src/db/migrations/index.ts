@@ -3,6 +3,8 @@ import type { Engine } from '../../ports/store.port.js';
 import { initialMigration } from './0001-initial.js';
 import { jobsMigration } from './0002-jobs.js';
 import { jobsActiveIndexMigration } from './0003-jobs-active-index.js';
+import { apiTokenScopeMigration } from './0004-api-token-scope.js';
+import { incidentPeopleMigration } from './0005-incident-people.js';
 
 /** Every migration, in order. Names sort; never rename or edit one that has shipped. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -10,5 +12,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0001-initial': initialMigration(engine),
     '0002-jobs': jobsMigration(engine),
     '0003-jobs-active-index': jobsActiveIndexMigration(),
+    '0004-api-token-scope': apiTokenScopeMigration(),
+    '0005-incident-people': incidentPeopleMigration(),
   };
 }

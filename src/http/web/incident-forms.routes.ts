@@ -16,6 +16,8 @@ const text = z.string().optional();
 const detailsForm = z.object({ title: z.string().default(''), summary: text, impact: text, severity: text, private: text });
 const roleForm = z.object({ role: text, customRole: text, email: text, name: text });
 const roleButton = z.object({ role: z.string().default('') });
+const personForm = z.object({ email: text, name: text });
+const personButton = z.object({ userId: z.string().default('') });
 const actionForm = z.object({ text: z.string().default(''), owner: text, formKey: text });
 const doneForm = z.object({ done: text });
 const closeForm = z.object({
@@ -29,6 +31,7 @@ const closeForm = z.object({
 /** Where each form's refusals are shown: the domain's field names to the ids on the page. */
 const fieldIds = {
   role: { roleSelect: 'role-role', role: 'role-custom', roles: 'role-email', email: 'role-email', name: 'role-name' },
+  person: { email: 'person-email', person: 'person-email', name: 'person-name' },
   action: { text: 'action-text', owner: 'action-owner' },
   close: { closeReason: 'close-reason', blockedUntil: 'blockedUntil-day', note: 'close-note' },
 };
@@ -37,7 +40,7 @@ const pageOf = (reference: string, section: string) => `/incidents/${encodeURICo
 
 /**
  * The incident page's forms, each a plain POST answered with a 303 back to its section: details,
- * promotion, roles, actions, close and reopen. Refusals come back as the page with a 400.
+ * promotion, roles, people, actions, close and reopen. Refusals come back as the page with a 400.
  */
 export function incidentForms(ctx: WebContext) {
   return async (app: FastifyInstance) => {
@@ -141,6 +144,39 @@ export function incidentForms(ctx: WebContext) {
       });
     roleButtonRoute('/incidents/:reference/roles/mine', (request) => ({ id: request.webUser!.id }));
     roleButtonRoute('/incidents/:reference/roles/unassign', () => null);
+
+    // --- people: who may see a private incident ---
+
+    app.post<Ref>('/incidents/:reference/people', guarded, async (request, reply) => {
+      const { reference } = request.params;
+      const form = readForm(personForm, request.body);
+      return submitForm(
+        ctx,
+        request,
+        reply,
+        () => {
+          const email = readEmail(form.email, 'email', true)!;
+          return ctx.incidents.addPerson(actorFor(request), reference, { email, name: form.name });
+        },
+        pageOf(reference, 'people'),
+        (error) => again(request, reply, formErrors(error, { fields: fieldIds.person, fallback: 'person-email' }), { person: form }),
+      );
+    });
+
+    app.post<Ref>('/incidents/:reference/people/remove', guarded, async (request, reply) => {
+      const { reference } = request.params;
+      const { userId } = readForm(personButton, request.body);
+      // Someone removing themselves from a private incident may no longer see its page.
+      const done = userId === request.webUser!.id ? '/incidents' : pageOf(reference, 'people');
+      return submitForm(
+        ctx,
+        request,
+        reply,
+        () => ctx.incidents.removePerson(actorFor(request), reference, { id: userId }),
+        done,
+        (error) => again(request, reply, formErrors(error, { fields: {}, fallback: 'people' })),
+      );
+    });
 
     // --- actions ---
 

@@ -138,6 +138,34 @@ function presentRoles(i: Incident, viewer: User | null) {
   });
 }
 
+/**
+ * Everyone involved, one row per person with every way they are (reporter, a role, added by
+ * someone, in the Slack channel); only an `added` person can be removed here.
+ */
+export function presentPeople(i: Incident) {
+  const rows = new Map<string, { userId: string; name: string; ways: string[]; removable: boolean }>();
+  const row = (user: User) => {
+    const found = rows.get(user.id) ?? { userId: user.id, name: user.name, ways: [], removable: false };
+    rows.set(user.id, found);
+    return found;
+  };
+  row(i.reporter).ways.push('Reporter');
+  const current = new Set(currentAssignments(i));
+  for (const a of [...current, ...i.roleAssignments.filter((a) => !current.has(a))]) {
+    const way = current.has(a) ? roleLabel(a.role) : `${roleLabel(a.role)} (earlier)`;
+    if (!row(a.holder).ways.includes(way)) row(a.holder).ways.push(way);
+  }
+  for (const p of i.people) {
+    const entry = row(p.user);
+    if (p.how === 'channel') entry.ways.push('In the Slack channel');
+    else {
+      entry.ways.push(`Added by ${p.addedBy.name}, ${showDate(p.addedAt)}`);
+      entry.removable = true;
+    }
+  }
+  return [...rows.values()];
+}
+
 export function presentIncidentPage(
   i: Incident,
   timeline: TimelineEntry[],
@@ -174,6 +202,7 @@ export function presentIncidentPage(
     },
     reporter: { label: 'Incident reporter', holder: i.reporter.name, since: showDate(i.startedAt) },
     roles: presentRoles(i, viewer),
+    people: presentPeople(i),
     roleHistory: i.roleAssignments
       .filter((a) => a.endedAt)
       .map((a) => ({ label: roleLabel(a.role), holder: a.holder.name, from: showDate(a.assignedAt), to: showDate(a.endedAt) })),

@@ -24,6 +24,11 @@ export const slackJobSchemas = {
   'slack.channel.post': z.object({ incidentId: z.string(), ...message }),
   'slack.role.dm': z.object({ incidentId: z.string(), role: z.string(), slackUserId: z.string() }),
   'slack.user.sync': z.object({ slackUserId: z.string() }),
+  /**
+   * Someone joined (or left) the incident's channel: record them among its people (or not).
+   * `by` is who invited them (themselves for a plain join); null when the app did.
+   */
+  'slack.channel.member': z.object({ incidentId: z.string(), slackUserId: z.string(), joined: z.boolean(), by: z.string().nullable() }),
   /** A reply through a slash command's or button's `response_url`. */
   'slack.respond': z.object({ responseUrl: z.string(), ephemeral: z.boolean(), ...message }),
   /** Only `userId` sees it; where the bot cannot post (a DM between people), `responseUrl` is used instead. */

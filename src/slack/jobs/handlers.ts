@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { SlackUserId } from '../../domain/ids.js';
 import type { Incident } from '../../domain/incident.js';
 import { systemUser, type Actor } from '../../domain/user.js';
 import { PermanentFailure } from '../../jobs/job-errors.js';
@@ -169,6 +170,27 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
     async 'slack.user.sync'({ slackUserId }) {
       const profile = await api.userProfile(slackUserId);
       await ctx.users.updateFromSlackProfile(slackUserId, profile);
+    },
+
+    async 'slack.channel.member'({ incidentId, slackUserId, joined, by }, _job, log) {
+      const known = await ctx.store.users.findBySlackUserId(slackUserId as SlackUserId);
+      if (!joined) {
+        // Never seen: never recorded, so nothing to take back.
+        if (known) await ctx.incidents.removePerson(await actorFor(by), incidentId, { slackUserId }, 'channel');
+        return;
+      }
+      // Someone we know only by Slack id: learn their profile before anything stores them, so
+      // their email finds the account they sign in to the site with (one person, one user).
+      if (!known || known.name === slackUserId) {
+        try {
+          await ctx.users.updateFromSlackProfile(slackUserId, await api.userProfile(slackUserId));
+        } catch (error) {
+          // A profile Slack will not give (a deactivated user) still leaves a member to record.
+          if (!(error instanceof SlackRefusal)) throw error;
+          log.warn({ slackUserId, error: error.error }, 'no Slack profile for a channel member');
+        }
+      }
+      await ctx.incidents.addPerson(await actorFor(by), incidentId, { slackUserId }, 'channel');
     },
 
     async 'slack.respond'({ responseUrl, ephemeral, text, blocks }) {

@@ -3,13 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ActionService } from '../../../services/action.service.js';
 import { actorOf } from './auth.js';
 import { presentAction } from './presenters.js';
-import { action, actionList, actionParams, errorResponse, incidentParams, newActionBody, updateActionBody } from './schemas.js';
+import { action, actionList, actionParams, errorResponse, incidentNotFound, incidentParams, newActionBody, updateActionBody } from './schemas.js';
 
 /** `/incidents/{id}/actions`: follow-ups with owners, tracked until done. */
 export function actionRoutes(actions: ActionService) {
   return async (app: FastifyInstance) => {
     const api = app.withTypeProvider<ZodTypeProvider>();
-    const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse, 409: errorResponse };
+    const errors = { 400: errorResponse, 401: errorResponse, 404: incidentNotFound, 409: errorResponse };
 
     api.get(
       '/incidents/:id/actions',

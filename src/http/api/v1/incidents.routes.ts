@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SeverityScale } from '../../../domain/severity.js';
 import type { IncidentService } from '../../../services/incident.service.js';
-import { actorOf } from './auth.js';
+import { actorOf, viewerOf } from './auth.js';
 import { presentAudit, presentIncident } from './presenters.js';
 import {
   auditList,
   declareBody,
   errorResponse,
   incident,
+  incidentNotFound,
   incidentList,
   incidentParams,
   listQuery,
@@ -22,13 +23,22 @@ const dateOrNull = (s: string | null | undefined) => (s === undefined ? undefine
 export function incidentRoutes(incidents: IncidentService, severities: SeverityScale) {
   return async (app: FastifyInstance) => {
     const api = app.withTypeProvider<ZodTypeProvider>();
-    const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse, 409: errorResponse };
+    const errors = { 400: errorResponse, 401: errorResponse, 404: incidentNotFound, 409: errorResponse };
 
     api.get(
       '/incidents',
-      { schema: { tags: ['incidents'], summary: 'List incidents, newest first', querystring: listQuery, response: { 200: incidentList, 400: errorResponse, 401: errorResponse } } },
+      {
+        schema: {
+          tags: ['incidents'],
+          summary: 'List incidents, newest first',
+          description: 'Private incidents are listed only to tokens that may see them: those acting as one of their people, and admin tokens.',
+          querystring: listQuery,
+          response: { 200: incidentList, 400: errorResponse, 401: errorResponse },
+        },
+      },
       async (request) => {
         const q = request.query;
+        const viewer = viewerOf(request);
         const page = await incidents.list({
           status: q.status,
           severities: q.severity?.split(',').map((s) => s.trim()).filter(Boolean),
@@ -39,6 +49,7 @@ export function incidentRoutes(incidents: IncidentService, severities: SeverityS
           startedTo: date(q.startedTo),
           limit: q.limit,
           cursor: q.cursor === undefined ? undefined : Number(q.cursor),
+          visibleTo: viewer.admin ? undefined : viewer.userId,
         });
         return {
           items: page.items.map((i) => presentIncident(i, severities)),

@@ -229,6 +229,11 @@ export const errorResponse = z.object({
   }),
 });
 
+/** The 404 of the incident routes: a private incident the token may not see is answered the same. */
+export const incidentNotFound = errorResponse.describe(
+  'Not found. A private incident this token may not see is answered exactly as one that does not exist.',
+);
+
 export type IncidentJson = z.output<typeof incident>;
 export type TimelineEntryJson = z.output<typeof timelineEntry>;
 export type TimelineRevisionJson = z.output<typeof timelineRevision>;

@@ -6,6 +6,7 @@ import { presentRevision, presentTimelineEntry } from './presenters.js';
 import {
   entryParams,
   errorResponse,
+  incidentNotFound,
   incidentParams,
   newEntryBody,
   reviseEntryBody,
@@ -19,7 +20,7 @@ import {
 export function timelineRoutes(timeline: TimelineService) {
   return async (app: FastifyInstance) => {
     const api = app.withTypeProvider<ZodTypeProvider>();
-    const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse, 409: errorResponse };
+    const errors = { 400: errorResponse, 401: errorResponse, 404: incidentNotFound, 409: errorResponse };
 
     api.get(
       '/incidents/:id/timeline',
