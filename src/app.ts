@@ -6,14 +6,16 @@ import type { Config } from './config/config.js';
 import { connect } from './db/connect.js';
 import { buildServer } from './http/server.js';
 import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
-import { createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
+import { audienceOf, createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
 import { createGitHubProvider } from './integrations/github/github-provider.js';
 import { createOidcProvider } from './integrations/oidc/oidc-provider.js';
 import { createLogger } from './logger.js';
 import type { IdentityProvider } from './ports/identity-provider.port.js';
+import type { LiveUpdatesHub } from './ports/live-updates.port.js';
 import type { ChangeListener } from './ports/change-listener.port.js';
 import type { Clock, IdGenerator } from './ports/clock.port.js';
 import type { Store } from './ports/store.port.js';
+import { createPostgresLiveUpdates } from './repositories/postgres-live-updates.js';
 import { createStore } from './repositories/store.js';
 import { createActionService } from './services/action.service.js';
 import { createApiTokenService } from './services/api-token.service.js';
@@ -43,8 +45,21 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
   const ids = overrides.ids ?? randomIds;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const store = overrides.store ?? createStore(connect(config.database), clock, { ids });
-  // In this process only: a second instance's changes reach its own pages, not these (see live-updates.ts).
-  const live = createInProcessLiveUpdates();
+  // SQLite has one process per file; on PostgreSQL several instances may share the database, and
+  // LISTEN/NOTIFY brings each one's changes to every instance's pages.
+  const database = config.database;
+  const live: LiveUpdatesHub =
+    database.engine === 'postgres'
+      ? createPostgresLiveUpdates({
+          connectionString: database.connectionString,
+          local: createInProcessLiveUpdates(),
+          async lookUpAudience(id) {
+            const incident = await store.incidents.findById(id);
+            return incident ? audienceOf(incident) : [];
+          },
+          logger: logger.child({ component: 'live-updates' }),
+        })
+      : createInProcessLiveUpdates();
   // Surfaces that must hear of every change, from any surface, in its transaction.
   const listeners: ChangeListener[] = [createLiveUpdatesListener(live)];
   if (config.slack) listeners.push(createSlackReactor({ publicUrl: config.publicUrl, severities: config.severities }));
@@ -76,7 +91,7 @@ export interface App extends Services {
   readonly server: FastifyInstance;
   readonly slack: SlackModule | null;
   readonly worker: Worker;
-  /** Starts the background parts: the job worker, and Slack's socket when in Socket Mode. */
+  /** Starts the background parts: the live-updates listener, the job worker, and Slack's socket when in Socket Mode. */
   start(): Promise<void>;
   /** Stops taking requests, lets in-flight ones and running jobs finish, then closes the database. */
   close(): Promise<void>;
@@ -124,7 +139,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     timeline: services.timeline,
     actions: services.actions,
     tokens: services.tokens,
-    ping: () => services.store.ping(),
+    health: {
+      ping: () => services.store.ping(),
+      jobStats: () => services.store.jobStore.stats(services.clock.now()),
+      jobsStuckAfterMs: config.jobsStuckAfterMs,
+    },
     routes: slack ? [(s) => slack.registerRoutes(s)] : [],
     web: {
       publicUrl: config.publicUrl,
@@ -147,6 +166,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     slack,
     worker,
     async start() {
+      await services.live.start();
       worker.start();
       await slack?.start();
     },
@@ -154,6 +174,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await server.close();
       await slack?.stop();
       await worker.stop();
+      // After the worker: a job's last change still reaches the other instances' pages.
+      await services.live.close();
       await services.store.close();
     },
   };

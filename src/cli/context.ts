@@ -7,6 +7,14 @@ export interface CliIo {
   out(line: string): void;
 }
 
+/** A command could not do what was asked (an unknown id...): its message goes to stderr, exit code 1. */
+export class CliFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliFailure';
+  }
+}
+
 export interface LazyServices {
   /** The services, built on first use; the schema is migrated first unless `migrate: false`. */
   get(options?: { migrate?: boolean }): Promise<Services>;

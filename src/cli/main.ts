@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { DomainError } from '../domain/errors.js';
-import { lazyServices, type CliIo } from './context.js';
+import { CliFailure, lazyServices, type CliIo } from './context.js';
 import { registerIncidentCommands } from './incidents.command.js';
+import { registerJobCommands } from './jobs.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerTokenCommands } from './token.command.js';
 
@@ -11,18 +12,19 @@ async function main(argv: string[]): Promise<number> {
   const services = lazyServices();
   const program = new Command()
     .name('npm run cli --')
-    .description('Administer incident-response: database, API tokens, incidents.')
+    .description('Administer incident-response: database, API tokens, incidents, background jobs.')
     .exitOverride()
     .showHelpAfterError();
   registerMigrateCommand(program, services, io);
   registerTokenCommands(program, services, io);
   registerIncidentCommands(program, services, io);
+  registerJobCommands(program, services, io);
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof ConfigError || error instanceof DomainError) {
+    if (error instanceof ConfigError || error instanceof DomainError || error instanceof CliFailure) {
       process.stderr.write(`${error.message}\n`);
       return error instanceof ConfigError ? 78 : 1;
     }

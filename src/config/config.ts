@@ -41,6 +41,11 @@ export const configVariables = [
   { name: 'GITHUB_URL', description: 'GitHub\'s web address (GitHub Enterprise Server: your server).', default: 'https://github.com' },
   { name: 'GITHUB_API_URL', description: 'GitHub\'s REST API (Enterprise Server: `https://HOST/api/v3`).', default: 'https://api.github.com' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'On SIGTERM, how long in-flight requests may take to finish.', default: '10000' },
+  {
+    name: 'JOBS_STUCK_AFTER_MS',
+    description: '`/healthz` answers 503 once a job that could run has waited this long for a worker (its worker has died).',
+    default: '300000',
+  },
 ] as const;
 
 export type ConfigVariable = (typeof configVariables)[number]['name'];
@@ -90,6 +95,8 @@ export interface Config {
   readonly referencePrefix: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownTimeoutMs: number;
+  /** A runnable job waiting longer than this means no worker is taking jobs: /healthz fails. */
+  readonly jobsStuckAfterMs: number;
   /** People (by email, lower case) who see every incident on the site. */
   readonly adminEmails: readonly string[];
   /** Signs session and CSRF cookies; null outside production means "generate one at start". */
@@ -142,6 +149,8 @@ const schema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   SHUTDOWN_TIMEOUT_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+  // Well above the worker's poll interval and a job's lease, or a busy queue would read as stuck.
+  JOBS_STUCK_AFTER_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(60_000).max(86_400_000).default(300_000)),
   ADMIN_EMAILS: z.preprocess(
     blankIsUnset,
     z
@@ -227,6 +236,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     referencePrefix: c.INCIDENT_REFERENCE_PREFIX.toUpperCase(),
     logLevel: c.LOG_LEVEL,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    jobsStuckAfterMs: c.JOBS_STUCK_AFTER_MS,
     sessionSecret: c.SESSION_SECRET ?? null,
     adminEmails: Object.freeze(c.ADMIN_EMAILS ?? []),
     slack,

@@ -13,7 +13,7 @@ import { hideIncidentsOutOfSight, requireBearerToken } from './api/v1/auth.js';
 import { incidentRoutes } from './api/v1/incidents.routes.js';
 import { timelineRoutes } from './api/v1/timeline.routes.js';
 import { handleError, sendError } from './error-response.js';
-import { healthRoutes } from './health.routes.js';
+import { healthRoutes, type HealthDeps } from './health.routes.js';
 import { webPlugin, type WebDeps } from './web/web.plugin.js';
 
 export interface ServerDeps {
@@ -24,8 +24,8 @@ export interface ServerDeps {
   readonly timeline: TimelineService;
   readonly actions: ActionService;
   readonly tokens: ApiTokenService;
-  /** Resolves when the database answers. */
-  readonly ping: () => Promise<void>;
+  /** What `/healthz` checks: the database, then the job queue. */
+  readonly health: HealthDeps;
   /** The site (pages, sign-in, assets); absent in tools that only need the API. */
   readonly web?: WebDeps;
   /** Routes other modules add (Slack's /slack/events). */
@@ -75,7 +75,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     hideUntagged: true,
   });
 
-  await app.register(healthRoutes(deps.ping));
+  await app.register(healthRoutes(deps.health));
   if (deps.web) await app.register(webPlugin(deps.web));
   for (const register of deps.routes ?? []) register(app);
   await app.register(

@@ -37,7 +37,11 @@ export interface JobStats {
   readonly pending: number;
   readonly running: number;
   readonly failed: number;
-  /** How long the oldest due job has been waiting, in ms (0 when none). */
+  /**
+   * How long the oldest job a worker could take now has been due, in ms (0 when none). A job held
+   * back by an earlier one of its queue (waiting out an outage, or running under a live lease) is
+   * not counted: that wait is by design, not a missing worker.
+   */
   readonly oldestDueAgeMs: number;
 }
 
@@ -60,7 +64,8 @@ export interface JobStore {
   extendLease(id: string, workerId: string, until: Date, now: Date): Promise<boolean>;
   /** Returns jobs whose worker vanished (lease expired) to the queue; how many. */
   releaseExpired(now: Date): Promise<number>;
-  list(filter: { status?: JobStatus; limit: number }): Promise<Job[]>;
+  /** Jobs in any of the given statuses (all when none), the most recently changed first. */
+  list(filter: { status?: JobStatus | readonly JobStatus[]; limit: number }): Promise<Job[]>;
   /** Makes a failed job pending again, now. False when there is no such failed job. */
   retryFailed(id: string, now: Date): Promise<boolean>;
   stats(now: Date): Promise<JobStats>;

@@ -14,3 +14,11 @@ export interface LiveUpdates {
   /** Hears every update from now on; call the returned function to stop. */
   subscribe(listener: (update: LiveUpdate) => void): () => void;
 }
+
+/** A LiveUpdates adapter as the composition root holds it: started with the app, closed with it. */
+export interface LiveUpdatesHub extends LiveUpdates {
+  /** Starts hearing updates from other processes (a no-op when there are none to hear). */
+  start(): Promise<void>;
+  /** Sends what is still being published, then stops listening. */
+  close(): Promise<void>;
+}

@@ -154,9 +154,11 @@ export function createJobStore(db: Db, engine: Engine): JobStore {
     },
 
     async list({ status, limit }) {
+      const statuses: readonly JobStatus[] = status === undefined ? [] : typeof status === 'string' ? [status] : status;
       let query = db.selectFrom('jobs').selectAll();
-      if (status) query = query.where('status', '=', status);
-      return (await query.orderBy('seq', 'desc').limit(limit).execute()).map(toJob);
+      if (statuses.length > 0) query = query.where('status', 'in', statuses);
+      // updated_at is ISO text on both engines, so it sorts as time: the latest failure or retry first.
+      return (await query.orderBy('updated_at', 'desc').orderBy('seq', 'desc').limit(limit).execute()).map(toJob);
     },
 
     async retryFailed(id, now) {
@@ -177,11 +179,27 @@ export function createJobStore(db: Db, engine: Engine): JobStore {
         .groupBy('status')
         .execute();
       const count = (status: string) => Number(rows.find((r) => r.status === status)?.count ?? 0);
+      const at = iso(now);
+      // The due jobs claim could take (the head of each queue), except that a running job whose lease
+      // ran out holds nothing back: a live worker releases it within a poll, so if none does, its queue
+      // is stuck too. Jobs behind a head waiting out an outage are not "stuck" (see JobStats).
       const oldest = await db
-        .selectFrom('jobs')
-        .select((eb) => eb.fn.min('run_at').as('run_at'))
-        .where('status', '=', 'pending')
-        .where('run_at', '<=', iso(now))
+        .selectFrom('jobs as j')
+        .select((eb) => eb.fn.min('j.run_at').as('run_at'))
+        .where('j.status', '=', 'pending')
+        .where('j.run_at', '<=', at)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('jobs as e')
+                .select('e.seq')
+                .whereRef('e.queue_key', '=', 'j.queue_key')
+                .whereRef('e.seq', '<', 'j.seq')
+                .where('e.status', 'in', ['pending', 'running'])
+                .where((e) => e.or([e('e.status', '=', 'pending'), e('e.locked_until', '>=', at)])),
+            ),
+          ),
+        )
         .executeTakeFirst();
       const oldestDueAgeMs = oldest?.run_at ? Math.max(0, now.getTime() - Date.parse(String(oldest.run_at))) : 0;
       return { pending: count('pending'), running: count('running'), failed: count('failed'), oldestDueAgeMs };

@@ -78,7 +78,10 @@ describeEngines('the server process', (ctx) => {
     try {
       const response = await fetch(`${server.baseUrl}/healthz`);
       assert.equal(response.status, 200);
-      assert.deepEqual(await response.json(), { status: 'ok', database: 'ok' });
+      const body = (await response.json()) as { status: string; database: string; jobs: Record<string, number> };
+      assert.equal(body.status, 'ok');
+      assert.equal(body.database, 'ok');
+      assert.deepEqual(Object.keys(body.jobs).sort(), ['failed', 'oldestDueAgeMs', 'pending', 'running']);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited();

@@ -1,13 +1,19 @@
-import { peopleInvolved } from '../../domain/incident.js';
+import { peopleInvolved, type Incident } from '../../domain/incident.js';
+import type { UserId } from '../../domain/ids.js';
 import type { ChangeListener } from '../../ports/change-listener.port.js';
-import type { LiveUpdate, LiveUpdates } from '../../ports/live-updates.port.js';
+import type { LiveUpdate, LiveUpdates, LiveUpdatesHub } from '../../ports/live-updates.port.js';
+
+/** Who may hear of a change to `incident`: its people when private, anyone (null) otherwise. */
+export function audienceOf(incident: Pick<Incident, 'private'> & Parameters<typeof peopleInvolved>[0]): UserId[] | null {
+  return incident.private ? peopleInvolved(incident) : null;
+}
 
 /**
- * Fans updates out to the listeners in this process only. With more than one instance a page
- * would miss changes made through another; PostgreSQL LISTEN/NOTIFY behind the same port is the
- * planned fix (a later issue).
+ * Fans updates out to the listeners in this process only: right for SQLite, where one process
+ * owns the file. On PostgreSQL, where several instances may serve one database, app.ts wraps it
+ * in `createPostgresLiveUpdates` (LISTEN/NOTIFY), which feeds it what every instance published.
  */
-export function createInProcessLiveUpdates(): LiveUpdates {
+export function createInProcessLiveUpdates(): LiveUpdatesHub {
   const listeners = new Set<(update: LiveUpdate) => void>();
   return {
     publish(update) {
@@ -26,6 +32,8 @@ export function createInProcessLiveUpdates(): LiveUpdates {
       listeners.add(own);
       return () => listeners.delete(own);
     },
+    start: async () => undefined,
+    close: async () => undefined,
   };
 }
 
@@ -33,11 +41,7 @@ export function createInProcessLiveUpdates(): LiveUpdates {
 export function createLiveUpdatesListener(live: LiveUpdates): ChangeListener {
   return {
     async onChange(repos, { incident }) {
-      const update: LiveUpdate = {
-        incidentId: incident.id,
-        reference: incident.reference,
-        audience: incident.private ? peopleInvolved(incident) : null,
-      };
+      const update: LiveUpdate = { incidentId: incident.id, reference: incident.reference, audience: audienceOf(incident) };
       repos.afterCommit(() => live.publish(update));
     },
   };
