@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import net from 'node:net';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
+import { freePort } from '../support/free-port.js';
 import { startApp } from '../support/http-app.js';
 
 const run = promisify(execFile);
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('start-up and health', () => {
   it('refuses to start with bad configuration, naming every bad variable', async () => {
@@ -43,7 +34,7 @@ describe('start-up and health', () => {
   });
 
   it('/healthz is 503 JSON while the database does not answer', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     // The app builds without touching the database; only the health check asks it.
     const app = await buildApp(loadConfig({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/none`, LOG_LEVEL: 'silent' }, process.cwd()));
     try {

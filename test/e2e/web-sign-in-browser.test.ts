@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { checkAccessibility, launchBrowser, newPage, screenshot } from '../support/browser.js';
 import { startFakeOidc, type FakeOidc } from '../support/fake-oidc.js';
+import { freePort } from '../support/free-port.js';
 import { startApp, type RunningApp } from '../support/http-app.js';
-
-/** A free loopback port: the provider must send the browser back to the app's real address. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('sign-in with a provider, in Chromium', () => {
   let browser: Browser;
