@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createWorker, type JobHandler } from '../../src/jobs/worker.js';
 import { createLogger } from '../../src/logger.js';
 import type { Job } from '../../src/ports/jobs.port.js';
+import { cli } from '../support/cli.js';
 import { describeEngines } from '../support/engines.js';
-
-const run = promisify(execFile);
-
-/** Runs `npm run cli -- …`'s command for real, as an operator would. */
-async function cli(databaseUrl: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
-}
 
 describeEngines('the admin CLI: jobs', (ctx) => {
   ctx.test('jobs lists failed jobs with their error, newest problems first; retry <id> and retry --failed make them pending', async () => {
