@@ -3,8 +3,10 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
+import { defaultNudgeSettings } from './domain/nudges.js';
 import { connect } from './db/connect.js';
 import { buildServer } from './http/server.js';
+import { createNudgeJobHandlers } from './jobs/nudge-jobs.js';
 import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
 import { audienceOf, createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
 import { createGitHubProvider } from './integrations/github/github-provider.js';
@@ -21,6 +23,7 @@ import { createActionService } from './services/action.service.js';
 import { createApiTokenService } from './services/api-token.service.js';
 import type { ServiceDeps } from './services/context.js';
 import { createIncidentService } from './services/incident.service.js';
+import { createNudgeService } from './services/nudge.service.js';
 import { createTimelineService } from './services/timeline.service.js';
 import { createUserService } from './services/user.service.js';
 import { createSlackModule, type SlackModule } from './slack/slack-module.js';
@@ -71,6 +74,9 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
     referencePrefix: config.referencePrefix,
     listeners,
   };
+  const nudges = createNudgeService(deps, defaultNudgeSettings);
+  // After every change, the checks of the reminders it makes due (or not: the check decides).
+  listeners.push(nudges.scheduler);
   return {
     config,
     clock,
@@ -82,6 +88,7 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
     actions: createActionService(deps),
     tokens: createApiTokenService(deps),
     users: createUserService(deps),
+    nudges,
   };
 }
 
@@ -120,7 +127,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         users: services.users,
       })
     : null;
-  const handlers = new Map<string, JobHandler>(slack ? slack.handlers : []);
+  const handlers = new Map<string, JobHandler>([...(slack ? slack.handlers : []), ...createNudgeJobHandlers(services.nudges)]);
   const worker = createWorker({
     store: services.store.jobStore,
     handlers,

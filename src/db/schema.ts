@@ -95,6 +95,18 @@ export interface IncidentPeopleTable {
   added_at: string;
 }
 
+export interface NudgesTable {
+  incident_id: string;
+  kind: string;
+  sent_count: Generated<number>;
+  last_sent_at: string | null;
+  snoozed_until: string | null;
+  stopped_at: string | null;
+  // bigint: pg returns it as a string.
+  every_ms: number | string | null;
+  since: string | null;
+}
+
 export interface ActionsTable {
   id: string;
   incident_id: string;
@@ -166,6 +178,7 @@ export interface Database {
   incidents: IncidentsTable;
   role_assignments: RoleAssignmentsTable;
   incident_people: IncidentPeopleTable;
+  nudges: NudgesTable;
   timeline_entries: TimelineEntriesTable;
   timeline_revisions: TimelineRevisionsTable;
   actions: ActionsTable;

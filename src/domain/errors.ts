@@ -27,6 +27,7 @@ export const errorCategories = {
   'command.invalid': 'invalid',
   'token.not_found': 'not_found',
   'token.invalid': 'invalid',
+  'nudge.invalid': 'invalid',
 } as const;
 
 export type ErrorCode = keyof typeof errorCategories;

@@ -1,5 +1,6 @@
 import type { ActionId, IncidentId, TimelineEntryId, UserId } from './ids.js';
 import type { CloseReason, PersonKind, SlackChannelRef } from './incident.js';
+import type { NudgeKind } from './nudges.js';
 import type { RoleName } from './role.js';
 import type { TimelineKind } from './timeline.js';
 import type { Actor } from './user.js';
@@ -45,7 +46,16 @@ export type DomainEvent =
       readonly changes: Readonly<Record<string, string | boolean | null>>;
     }
   | { readonly type: 'action.completed'; readonly actionId: ActionId }
-  | { readonly type: 'action.reopened'; readonly actionId: ActionId };
+  | { readonly type: 'action.reopened'; readonly actionId: ActionId }
+  /** A reminder went out (the `count`th of its kind on this incident). */
+  | { readonly type: 'nudge.sent'; readonly kind: NudgeKind; readonly count: number }
+  | { readonly type: 'nudge.snoozed'; readonly kind: NudgeKind; readonly until: string }
+  /** Someone answered a reminder for good: `keep` the channel, the RCA is booked. */
+  | { readonly type: 'nudge.stopped'; readonly kind: NudgeKind }
+  /** The lead set (or, with null, stopped) the team check-ins. */
+  | { readonly type: 'checkins.scheduled'; readonly everyMs: number | null }
+  /** A stakeholder update was posted (the comms lead's cadence restarts from it). */
+  | { readonly type: 'incident.update_posted'; readonly text: string };
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -1,4 +1,6 @@
 import type { DomainEvent } from './events.js';
+import { formatDuration } from './duration.js';
+import { nudgeLabels } from './nudges.js';
 import { roleLabel } from './role.js';
 import { severityLabel, type SeverityScale } from './severity.js';
 import type { TimelineKind } from './timeline.js';
@@ -74,6 +76,16 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
       const owner = event.owner ? ` (owner: ${event.owner.name})` : '';
       return { kind: 'action', text: `Action: ${event.text}${owner}` };
     }
+    case 'nudge.sent':
+      return { kind: 'reminder', text: `Reminder sent: ${nudgeLabels[event.kind]}` };
+    case 'nudge.snoozed':
+      return { kind: 'reminder', text: `Reminder snoozed until ${event.until.slice(11, 16)} UTC: ${nudgeLabels[event.kind]}` };
+    case 'nudge.stopped':
+      return { kind: 'reminder', text: event.kind === 'archive' ? 'The channel will be kept (not archived automatically)' : `Reminders stopped: ${nudgeLabels[event.kind]}` };
+    case 'checkins.scheduled':
+      return { kind: 'reminder', text: event.everyMs === null ? 'Team check-ins stopped' : `Team check-ins every ${formatDuration(event.everyMs)}` };
+    case 'incident.update_posted':
+      return { kind: 'update', text: `Stakeholder update: ${event.text}` };
     case 'action.completed':
     case 'action.reopened':
     case 'action.updated':

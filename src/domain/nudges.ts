@@ -20,6 +20,21 @@ export const nudgeKinds = [
 ] as const;
 export type NudgeKind = (typeof nudgeKinds)[number];
 
+/** What each reminder is about, as the timeline and the audit trail tell it. */
+export const nudgeLabels: Readonly<Record<NudgeKind, string>> = {
+  no_lead: 'nobody is incident lead yet',
+  no_scribe: 'nobody is scribe yet',
+  lead_is_scribe: 'the incident lead is also the scribe',
+  missing_details: 'the summary, severity or impact is missing',
+  comms_update: 'a stakeholder update is due',
+  checkin: 'team check-in',
+  take_break: 'take a break',
+  can_close: 'can the incident be closed?',
+  schedule_rca: 'schedule the root cause analysis',
+  archive_warning: 'the channel will be archived soon',
+  archive: 'the channel is archived',
+};
+
 /** When a nudge first fires once its condition holds, and how often it repeats while unanswered (null: once). */
 export interface NudgeTiming {
   readonly afterMs: number;
@@ -79,9 +94,11 @@ export interface NudgeState {
   readonly sentCount: number;
   readonly lastSentAt: Date | null;
   readonly snoozedUntil: Date | null;
+  /** Answered for good on this incident (`keep`, the RCA booked): it never fires again. */
+  readonly stoppedAt: Date | null;
 }
 
-export const neverSent: NudgeState = Object.freeze({ sentCount: 0, lastSentAt: null, snoozedUntil: null });
+export const neverSent: NudgeState = Object.freeze({ sentCount: 0, lastSentAt: null, snoozedUntil: null, stoppedAt: null });
 
 /** What the rules need besides the incident: facts recorded elsewhere. */
 export interface NudgeFacts {
@@ -109,6 +126,7 @@ interface Condition {
  * every change and again when a check comes due, so a nudge can never outlive its reason.
  */
 export function nextNudgeAt(kind: NudgeKind, facts: NudgeFacts, settings: NudgeSettings, state: NudgeState): Date | null {
+  if (state.stoppedAt) return null;
   const condition = conditionOf(kind, facts, settings);
   if (!condition) return null;
   // Sent since the condition began: repeat (or stop, for a once-only nudge). Sent before it: the

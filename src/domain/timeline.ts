@@ -18,6 +18,8 @@ export const timelineKinds = [
   'closed',
   'reopened',
   'custom',
+  'reminder',
+  'update',
 ] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 

@@ -2,6 +2,7 @@ import type { Action } from '../domain/action.js';
 import type { AuditRecord } from '../domain/events.js';
 import type { ActionId, ApiTokenId, IncidentId, SlackUserId, TimelineEntryId, UserId } from '../domain/ids.js';
 import type { Incident, IncidentPerson, IncidentStatus, PersonKind } from '../domain/incident.js';
+import type { NudgeKind, NudgeState } from '../domain/nudges.js';
 import type { TimelineChange, TimelineEntry, TimelineRevision } from '../domain/timeline.js';
 import type { User } from '../domain/user.js';
 import type { JobQueue, JobStore } from './jobs.port.js';
@@ -49,6 +50,26 @@ export interface IncidentPeopleRepository {
   add(incidentId: IncidentId, person: IncidentPerson): Promise<boolean>;
   /** Takes back one way a person was let in; true when there was one. */
   remove(incidentId: IncidentId, userId: UserId, how: PersonKind): Promise<boolean>;
+}
+
+/** One reminder's record on one incident (see `NudgeState`), plus its schedule or restart time. */
+export interface NudgeRecord extends NudgeState {
+  readonly kind: NudgeKind;
+  readonly everyMs: number | null;
+  readonly since: Date | null;
+}
+
+/** What has happened with each reminder on each incident. */
+export interface NudgeRepository {
+  /** The records of one incident's reminders, by kind (absent: never touched). */
+  forIncident(incidentId: IncidentId): Promise<Map<NudgeKind, NudgeRecord>>;
+  /**
+   * Records a send, only if `sentBefore` is still the count: of two instances checking the same
+   * reminder at once, one records it (true) and the other sends nothing (false).
+   */
+  markSent(incidentId: IncidentId, kind: NudgeKind, sentBefore: number, at: Date): Promise<boolean>;
+  /** Sets any of the other fields, creating the record when needed. */
+  set(incidentId: IncidentId, kind: NudgeKind, fields: Partial<Pick<NudgeRecord, 'snoozedUntil' | 'stoppedAt' | 'everyMs' | 'since'>>): Promise<void>;
 }
 
 export interface UserRepository {
@@ -138,6 +159,7 @@ export interface SlackMessageRepository {
 export interface Repositories {
   readonly incidents: IncidentRepository;
   readonly people: IncidentPeopleRepository;
+  readonly nudges: NudgeRepository;
   readonly users: UserRepository;
   readonly timeline: TimelineRepository;
   readonly actions: ActionRepository;

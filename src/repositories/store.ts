@@ -10,6 +10,7 @@ import { createApiTokenRepository } from './api-token.repository.js';
 import { createAuditRepository } from './audit.repository.js';
 import { createIdempotencyRepository } from './idempotency.repository.js';
 import { createIncidentPeopleRepository } from './incident-people.repository.js';
+import { createNudgeRepository } from './nudge.repository.js';
 import { createIncidentRepository } from './incident.repository.js';
 import { createJobQueue, createJobStore } from './job.repository.js';
 import type { Db } from './rows.js';
@@ -22,6 +23,7 @@ function repositories(db: Db, engine: Engine, clock: Clock, jobs: JobQueue, afte
   return {
     incidents: createIncidentRepository(db, engine),
     people: createIncidentPeopleRepository(db),
+    nudges: createNudgeRepository(db),
     users: createUserRepository(db, now),
     timeline: createTimelineRepository(db),
     actions: createActionRepository(db),

@@ -20,7 +20,7 @@ function assignment(role: RoleName, name: string, assignedAt: Date, endedAt: Dat
 
 const at = (kind: NudgeKind, incident: Incident, state: NudgeState = neverSent, more: Partial<NudgeFacts> = {}) =>
   nextNudgeAt(kind, facts(incident, more), settings, state)?.toISOString() ?? null;
-const sent = (minutes: number, count = 1): NudgeState => ({ sentCount: count, lastSentAt: minutesFromNow(minutes), snoozedUntil: null });
+const sent = (minutes: number, count = 1): NudgeState => ({ sentCount: count, lastSentAt: minutesFromNow(minutes), snoozedUntil: null, stoppedAt: null });
 
 describe('nudges: when each reminder is due', () => {
   it('no lead: 5 minutes after declaring, then every 10 while nobody leads; stops when someone does', () => {
@@ -71,7 +71,7 @@ describe('nudges: when each reminder is due', () => {
 
   it('snoozed: not before the snooze ends', () => {
     const incident = buildIncident();
-    const snoozed: NudgeState = { sentCount: 1, lastSentAt: minutesFromNow(5), snoozedUntil: minutesFromNow(45) };
+    const snoozed: NudgeState = { sentCount: 1, lastSentAt: minutesFromNow(5), snoozedUntil: minutesFromNow(45), stoppedAt: null };
     assert.equal(at('no_lead', incident, snoozed), minutesFromNow(45).toISOString());
   });
 

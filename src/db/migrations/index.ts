@@ -5,6 +5,7 @@ import { jobsMigration } from './0002-jobs.js';
 import { jobsActiveIndexMigration } from './0003-jobs-active-index.js';
 import { apiTokenScopeMigration } from './0004-api-token-scope.js';
 import { incidentPeopleMigration } from './0005-incident-people.js';
+import { nudgesMigration } from './0006-nudges.js';
 
 /** Every migration, in order. Names sort; never rename or edit one that has shipped. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -14,5 +15,6 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0003-jobs-active-index': jobsActiveIndexMigration(),
     '0004-api-token-scope': apiTokenScopeMigration(),
     '0005-incident-people': incidentPeopleMigration(),
+    '0006-nudges': nudgesMigration(),
   };
 }

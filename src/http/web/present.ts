@@ -46,6 +46,8 @@ const kindLabels: Record<TimelineKind, string> = {
   closed: 'Closed',
   reopened: 'Reopened',
   custom: 'Other',
+  reminder: 'Reminder',
+  update: 'Stakeholder update',
 };
 
 /** The kinds a person may add, "Note" first (the default); the select's `value` picks one. */

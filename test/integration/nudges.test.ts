@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import type { Actor } from '../../src/domain/user.js';
+import { describeEngines, ManualClock } from '../support/engines.js';
+import { eventually } from '../support/eventually.js';
+import { startApp, type RunningApp } from '../support/http-app.js';
+
+const MINUTE = 60_000;
+
+// The reminders end to end below Slack: real jobs, a real worker, real storage, and a clock the
+// test moves. (Slack's delivery of them is tested in test/e2e.)
+describeEngines('nudges: reminders on the durable jobs, timed by the clock', (ctx) => {
+  let running: RunningApp;
+  let clock: ManualClock;
+  let actor: Actor;
+  before(async () => {
+    clock = new ManualClock(new Date('2024-05-01T10:00:00.000Z'));
+    running = await startApp(ctx.databaseUrl, {}, { clock, workerPollMs: 20 });
+    actor = { user: await running.app.users.fromDevSignIn('Rita Reporter'), source: 'web' };
+  });
+  after(() => running.close());
+
+  /** Moves the clock, wakes the worker and waits until no job is due or running. */
+  async function advance(minutes: number): Promise<void> {
+    clock.advance(minutes * MINUTE);
+    running.app.worker.wake();
+    await eventually('the due jobs to have run', async () => {
+      const now = clock.now().getTime();
+      const jobs = await running.app.store.jobStore.list({ status: ['pending', 'running'], limit: 500 });
+      return jobs.some((j) => j.status === 'running' || j.runAt.getTime() <= now) ? undefined : true;
+    });
+  }
+
+  async function reminders(reference: string): Promise<string[]> {
+    const entries = await running.app.timeline.list(reference);
+    return entries.filter((e) => e.kind === 'reminder').map((e) => e.text);
+  }
+
+  async function declareWithChannel(title: string): Promise<string> {
+    const incident = await running.app.incidents.declare(actor, { title });
+    await running.app.incidents.linkChannel(actor, incident.reference, { id: `C${incident.number}`, name: `inc-${incident.number}` });
+    return incident.reference;
+  }
+
+  ctx.test('no lead: on time, repeating, stopping when someone leads; never after close', async () => {
+    const reference = await declareWithChannel('Payments failing');
+    await advance(4);
+    assert.deepEqual(await reminders(reference), [], 'not before 5 minutes');
+    await advance(1);
+    assert.equal((await reminders(reference)).filter((t) => /incident lead/.test(t)).length, 1, 'at 5 minutes');
+    await advance(9);
+    assert.equal((await reminders(reference)).filter((t) => /incident lead/.test(t)).length, 1, 'not again before 15 minutes');
+    await advance(1);
+    assert.equal((await reminders(reference)).filter((t) => /incident lead/.test(t)).length, 2, 'again at 15 minutes');
+
+    await running.app.incidents.update(actor, reference, { roles: { lead: { email: 'lena@example.org', name: 'Lena' } } });
+    await advance(30);
+    assert.equal((await reminders(reference)).filter((t) => /incident lead/.test(t)).length, 2, 'answered: no more');
+
+    await running.app.incidents.update(actor, reference, { status: 'closed', closeReason: 'resolved' });
+    const sentBefore = (await reminders(reference)).length;
+    await advance(60);
+    assert.equal((await reminders(reference)).length, sentBefore, 'closed: nothing more within the hour');
+  });
+
+  ctx.test('snoozed: quiet until the snooze ends, then on again', async () => {
+    const reference = await declareWithChannel('Search is slow');
+    await running.app.incidents.update(actor, reference, { roles: { lead: { email: 'lee@example.org', name: 'Lee' } } });
+    await advance(9);
+    await running.app.nudges.snooze(actor, reference, 'no_scribe', 30 * MINUTE);
+    await advance(20);
+    assert.ok(!(await reminders(reference)).some((t) => /Reminder sent: nobody is scribe/.test(t)), 'snoozed at 10 minutes');
+    await advance(10);
+    assert.equal((await reminders(reference)).filter((t) => /Reminder sent: nobody is scribe/.test(t)).length, 1, 'at the end of the snooze');
+    assert.ok((await reminders(reference)).some((t) => /Reminder snoozed until \d\d:\d\d UTC: nobody is scribe/.test(t)));
+  });
+
+  ctx.test('team check-ins on the lead’s schedule, until turned off', async () => {
+    const reference = await declareWithChannel('Uploads stuck');
+    await running.app.nudges.setCheckins(actor, reference, 30 * MINUTE);
+    const checkins = async () => (await reminders(reference)).filter((t) => t === 'Reminder sent: team check-in').length;
+    await advance(29);
+    assert.equal(await checkins(), 0);
+    await advance(1);
+    assert.equal(await checkins(), 1);
+    await advance(30);
+    assert.equal(await checkins(), 2);
+    await running.app.nudges.setCheckins(actor, reference, null);
+    await advance(60);
+    assert.equal(await checkins(), 2);
+    await assert.rejects(running.app.nudges.setCheckins(actor, reference, MINUTE), /every 5 minutes to every 24 hours/);
+  });
+
+  ctx.test('a reminder due once is sent once, however many checks run at the same time', async () => {
+    const reference = await declareWithChannel('Exactly once');
+    const incident = await running.app.incidents.get(reference);
+    // Four checks at once, and the worker's own when it wakes: one reminder.
+    clock.advance(5 * MINUTE);
+    await Promise.all([1, 2, 3, 4].map(() => running.app.nudges.check({ incidentId: incident.id, kind: 'no_lead' })));
+    await advance(0);
+    assert.equal((await reminders(reference)).filter((t) => /incident lead/.test(t)).length, 1);
+  });
+
+  ctx.test('a stakeholder update is on the timeline and restarts the comms cadence', async () => {
+    const reference = await declareWithChannel('Login errors');
+    await running.app.incidents.update(actor, reference, { severity: 'critical' });
+    await advance(20);
+    await running.app.nudges.postUpdate(actor, reference, 'Logins failing for some users; fix in progress');
+    const updates = (await running.app.timeline.list(reference)).filter((e) => e.kind === 'update');
+    assert.deepEqual(updates.map((e) => e.text), ['Stakeholder update: Logins failing for some users; fix in progress']);
+    const due = async () => (await reminders(reference)).filter((t) => /stakeholder update is due/.test(t)).length;
+    await advance(29);
+    assert.equal(await due(), 0, 'the cadence counts from the update, not the start');
+    await advance(1);
+    assert.equal(await due(), 1);
+    await assert.rejects(running.app.nudges.postUpdate(actor, reference, '   '), /Write the update/);
+  });
+});
