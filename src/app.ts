@@ -3,7 +3,6 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
-import { defaultNudgeSettings } from './domain/nudges.js';
 import { connect } from './db/connect.js';
 import { buildServer } from './http/server.js';
 import { createNudgeJobHandlers } from './jobs/nudge-jobs.js';
@@ -74,7 +73,7 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
     referencePrefix: config.referencePrefix,
     listeners,
   };
-  const nudges = createNudgeService(deps, defaultNudgeSettings);
+  const nudges = createNudgeService(deps, config.nudges);
   // After every change, the checks of the reminders it makes due (or not: the check decides).
   listeners.push(nudges.scheduler);
   return {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseDatabaseUrl, type DatabaseTarget } from '../db/database-url.js';
+import type { NudgeSettings } from '../domain/nudges.js';
+import { commsCadence, duration, durationOrOff, nudgeSettings, nudgeTiming, timeZone, workingHours } from './nudges.config.js';
 import { defaultSeverityScale, type SeverityScale } from '../domain/severity.js';
 
 /** Every environment variable the app reads: name, what it does, and its default. The README table mirrors this. */
@@ -46,6 +48,18 @@ export const configVariables = [
     description: '`/healthz` answers 503 once a job that could run has waited this long for a worker (its worker has died).',
     default: '300000',
   },
+  { name: 'NUDGE_NO_LEAD', description: 'Reminder that nobody is incident lead: `off`, `<after>` (once) or `<after> every <repeat>`.', default: '5m every 10m' },
+  { name: 'NUDGE_NO_SCRIBE', description: 'Reminder that nobody is scribe (same forms as NUDGE_NO_LEAD).', default: '10m every 20m' },
+  { name: 'NUDGE_LEAD_IS_SCRIBE', description: '`on`: say once, at once, that the incident lead is also the scribe; `off`: never.', default: 'on' },
+  { name: 'NUDGE_DETAILS', description: 'Reminder that the summary, severity or impact is missing.', default: '15m every 30m' },
+  { name: 'NUDGE_BREAK', description: 'Reminder to take a break, counted from the start of the incident.', default: '2h every 2h' },
+  { name: 'NUDGE_CAN_CLOSE', description: 'Asks whether the incident can be closed; sent in working hours only.', default: '1d every 1d' },
+  { name: 'NUDGE_RCA', description: 'After a resolved close, reminder to schedule the root cause analysis; sent in working hours only.', default: '2h every 1d' },
+  { name: 'COMMS_UPDATE_EVERY', description: 'The comms lead\'s stakeholder-update cadence by SEVERITIES key, or `off`.', default: 'critical:30m,major:1h' },
+  { name: 'ARCHIVE_CHANNEL_AFTER', description: 'After close, the incident channel is archived this long after, or `off`.', default: '7d' },
+  { name: 'ARCHIVE_WARNING_BEFORE', description: 'The channel is warned this long before it is archived; less than ARCHIVE_CHANNEL_AFTER.', default: '1d' },
+  { name: 'WORKING_HOURS', description: 'When "can it be closed?" and the RCA reminder may be sent: whole hours and days.', default: '09:00-17:00 Mon-Fri' },
+  { name: 'TZ', description: 'IANA time zone of WORKING_HOURS.', default: 'Europe/London' },
 ] as const;
 
 export type ConfigVariable = (typeof configVariables)[number]['name'];
@@ -104,6 +118,8 @@ export interface Config {
   /** Null: the app runs without Slack (site and API only). */
   readonly slack: SlackConfig | null;
   readonly signIn: SignInConfig;
+  /** When the process reminders fire; every one can be turned off. */
+  readonly nudges: NudgeSettings;
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -194,6 +210,19 @@ const schema = z.object({
   INCIDENT_CHANNEL: z.preprocess(blankIsUnset, z.string().regex(/^#?[\w-]{1,80}$/, 'a channel name or id').default('incidents')),
   INCIDENT_REPORT_CHANNEL: z.preprocess(blankIsUnset, z.string().regex(/^#?[\w-]{1,80}$/, 'a channel name or id').optional()),
   SLACK_PIN_REACTION: z.preprocess(blankIsUnset, z.string().regex(/^:?[\w+-]+:?$/, 'an emoji name like pushpin').default('pushpin')),
+  // Unset nudge variables take defaultNudgeSettings in nudgeSettings(): `off` parses to null, so `??` cannot tell them apart.
+  NUDGE_NO_LEAD: z.preprocess(blankIsUnset, nudgeTiming.optional()),
+  NUDGE_NO_SCRIBE: z.preprocess(blankIsUnset, nudgeTiming.optional()),
+  NUDGE_LEAD_IS_SCRIBE: z.preprocess(blankIsUnset, z.enum(['on', 'off']).default('on')),
+  NUDGE_DETAILS: z.preprocess(blankIsUnset, nudgeTiming.optional()),
+  NUDGE_BREAK: z.preprocess(blankIsUnset, nudgeTiming.optional()),
+  NUDGE_CAN_CLOSE: z.preprocess(blankIsUnset, nudgeTiming.optional()),
+  NUDGE_RCA: z.preprocess(blankIsUnset, nudgeTiming.optional()),
+  COMMS_UPDATE_EVERY: z.preprocess(blankIsUnset, commsCadence.optional()),
+  ARCHIVE_CHANNEL_AFTER: z.preprocess(blankIsUnset, durationOrOff.optional()),
+  ARCHIVE_WARNING_BEFORE: z.preprocess(blankIsUnset, duration.optional()),
+  WORKING_HOURS: z.preprocess(blankIsUnset, workingHours.optional()),
+  TZ: z.preprocess(blankIsUnset, timeZone.optional()),
 });
 
 /** Start-up refused: every bad variable is named, so one restart fixes them all. */
@@ -220,6 +249,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const c = parsed.data;
   const slack = slackConfig(c, problems);
   const signIn = signInConfig(c, problems);
+  const severities = c.SEVERITIES ?? defaultSeverityScale;
+  const nudges = nudgeSettings(c, severities, problems);
   if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ random characters)');
   // The development sign-in believes whatever name is typed: never in production.
   if (c.NODE_ENV === 'production' && !signIn.oidc && !signIn.github) {
@@ -232,7 +263,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     host: c.HOST,
     database,
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
-    severities: c.SEVERITIES ?? defaultSeverityScale,
+    severities,
     referencePrefix: c.INCIDENT_REFERENCE_PREFIX.toUpperCase(),
     logLevel: c.LOG_LEVEL,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
@@ -241,6 +272,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     adminEmails: Object.freeze(c.ADMIN_EMAILS ?? []),
     slack,
     signIn,
+    nudges,
   });
 }
 

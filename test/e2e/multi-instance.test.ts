@@ -28,6 +28,7 @@ import { createScratchPostgres, queryAdmin, type ScratchPostgres } from '../supp
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { SIGNING_SECRET, startSlackApp, type SlackHarness } from '../support/slack-app.js';
 import { blockAction, signedFetch, viewSubmission } from '../support/slack-requests.js';
+import { slackJobsLeft } from '../support/slack-jobs.js';
 
 const ANNOUNCE_CHANNEL = 'incidents';
 const REFERENCE = /\bINC-\d+\b/;
@@ -38,10 +39,9 @@ function callText(call: FakeSlackCall): string {
   return `${String(call.params.text ?? '')}\n${JSON.stringify(call.params.blocks ?? null)}`;
 }
 
-/** Every queued job has run (none pending or running), on the shared database. */
+/** Every queued Slack job has run (none pending or running), on the shared database. */
 async function allJobsDone(slack: SlackHarness): Promise<true | undefined> {
-  const stats = await slack.app.store.jobStore.stats(new Date());
-  return stats.pending + stats.running === 0 ? true : undefined;
+  return (await slackJobsLeft(slack.app.store.jobStore)).length === 0 ? true : undefined;
 }
 
 function declareRequest(title: string, reporter: string, viewId: string) {
@@ -262,8 +262,8 @@ describe('several instances on one PostgreSQL: a job half-run by a killed instan
     await fake.waitFor('conversations.create');
     const createJob = async () => (await observer.jobStore.list({ limit: 100 })).find((job) => job.type === 'slack.channel.create');
     await eventually('A to hold the channel job, and nothing else to be left', async () => {
-      const stats = await observer.jobStore.stats(new Date());
-      return (await createJob())?.status === 'running' && stats.pending === 0 && stats.running === 1 ? true : undefined;
+      const left = await slackJobsLeft(observer.jobStore);
+      return (await createJob())?.status === 'running' && left.length === 1 ? true : undefined;
     });
 
     // B runs beside A on a clock it can move: the job's lease (30 s) is compared with the clock
@@ -280,8 +280,7 @@ describe('several instances on one PostgreSQL: a job half-run by a killed instan
     aheadMs = LEASE_MS + 5_000;
     b.app.worker.wake();
     await eventually('B to finish the channel job and its follow-ups', async () => {
-      const stats = await observer.jobStore.stats(new Date());
-      return (await createJob())?.status === 'done' && stats.pending + stats.running === 0 ? stats : undefined;
+      return (await createJob())?.status === 'done' && (await slackJobsLeft(observer.jobStore)).length === 0 ? true : undefined;
     }, 20_000);
 
     const job = (await createJob())!;

@@ -16,6 +16,7 @@ import { describeEngines, ManualClock } from '../support/engines.js';
 import { deliveredTo, startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fake-slack.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { COMMAND, SIGNING_SECRET, startSlackApp, type SlackHarness } from '../support/slack-app.js';
+import { slackJobsLeft } from '../support/slack-jobs.js';
 import {
   appMentionEvent,
   blockAction,
@@ -269,8 +270,8 @@ describeEngines('Slack reliability: acks while Slack is slow, Slack retries, per
       ['channel_not_found'],
     );
     assert.equal(delivered(slack.fake, 'chat.postMessage', headlineOf('Healthy announcement'), since).length, 1);
-    const stats = await slack.app.store.jobStore.stats(new Date());
-    assert.equal(stats.pending + stats.running, 0, `nothing left waiting behind the failed job (${JSON.stringify(stats)})`);
+    const left = await slackJobsLeft(slack.app.store.jobStore);
+    assert.deepEqual(left.map((job) => job.type), [], 'nothing left waiting behind the failed job');
     const done = (await slack.app.store.jobStore.list({ status: 'done', limit: 100 })).filter((job) => headlineJob(job, fine));
     assert.equal(done.length, 1, 'the other incident is announced');
   });
@@ -439,8 +440,8 @@ describeEngines('Slack reliability: rate limits and a long outage (manual clock)
     assert.match(JSON.stringify(update!.params.blocks), /Writes time out on the primary/);
     assert.match(String(delivered(slack.fake, 'conversations.setTopic', () => true, since)[0]!.params.topic), /Critical/);
 
-    const stats = await slack.app.store.jobStore.stats(clock.now());
-    assert.deepEqual({ pending: stats.pending, running: stats.running, failed: stats.failed }, { pending: 0, running: 0, failed: 0 });
+    assert.deepEqual((await slackJobsLeft(slack.app.store.jobStore)).map((job) => job.type), []);
+    assert.equal((await slack.app.store.jobStore.stats(clock.now())).failed, 0);
   });
 });
 
@@ -525,10 +526,7 @@ describeEngines('Slack reliability: the process killed between the ack and the d
     assert.match(JSON.stringify(headline!.params.blocks), /INC-1/);
     const toReporter = (c: FakeSlackCall) => deliveredTo('chat.postEphemeral')(c) && c.params.channel === 'C0TEAM' && /INC-1/.test(String(c.params.text));
     await fake.waitFor(toReporter, 1, { timeoutMs: 15_000 });
-    await eventually('every job to be done', async () => {
-      const stats = await store.jobStore.stats(new Date());
-      return stats.pending + stats.running === 0 ? stats : undefined;
-    }, 15_000);
+    await eventually('every job to be done', async () => ((await slackJobsLeft(store.jobStore)).length === 0 ? true : undefined), 15_000);
     await stop(second);
 
     assert.equal(delivered(fake, 'chat.postMessage', headlineOf('Checkout is down')).length, 1, 'announced exactly once');
