@@ -124,6 +124,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         timeline: services.timeline,
         actions: services.actions,
         users: services.users,
+        nudges: services.nudges,
       })
     : null;
   const handlers = new Map<string, JobHandler>([...(slack ? slack.handlers : []), ...createNudgeJobHandlers(services.nudges)]);

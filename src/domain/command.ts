@@ -26,7 +26,15 @@ export type IncidentCommand =
       /** ISO calendar date (yyyy-mm-dd) when work is expected to resume; only for `blocked`. */
       readonly blockedUntil: string | null;
     }
-  | { readonly kind: 'rename'; readonly name: string };
+  | { readonly kind: 'rename'; readonly name: string }
+  /** A stakeholder update: to the announcement channel and the incident's. */
+  | { readonly kind: 'update'; readonly text: string }
+  /** The lead's team check-ins: every `everyMs`, or none (null). */
+  | { readonly kind: 'checkins'; readonly everyMs: number | null }
+  /** Keep the channel: it is not archived automatically after close. */
+  | { readonly kind: 'keepChannel' }
+  /** The root cause analysis is booked: no more reminders to schedule it. */
+  | { readonly kind: 'rcaBooked' };
 
 export type CommandKind = IncidentCommand['kind'];
 
@@ -43,6 +51,10 @@ export const commandKinds = [
   'help',
   'close',
   'rename',
+  'update',
+  'checkins',
+  'keepChannel',
+  'rcaBooked',
 ] as const satisfies readonly CommandKind[];
 
 const usage = {
@@ -62,6 +74,11 @@ const usage = {
   close: 'close [note]',
   closeBlocked: 'close blocked [until yyyy-mm-dd] [note]',
   rename: 'rename <new-name>',
+  update: 'update <text for stakeholders>',
+  checkins: 'checkins every <duration>',
+  checkinsOff: 'checkins off',
+  keep: 'keep',
+  rcaBooked: 'rca booked',
 } as const;
 
 /** One line per command, in the order people need them during an incident. */
@@ -82,6 +99,11 @@ export const commandHelp: readonly { readonly usage: string; readonly descriptio
   { usage: usage.close, description: 'Close the incident as resolved' },
   { usage: usage.closeBlocked, description: 'Close it because work is blocked, until a date if known' },
   { usage: usage.rename, description: 'Rename the incident channel' },
+  { usage: usage.update, description: 'Post a stakeholder update (announcement channel and here)' },
+  { usage: usage.checkins, description: 'Remind the team to check in, e.g. checkins every 30m' },
+  { usage: usage.checkinsOff, description: 'Stop the team check-ins' },
+  { usage: usage.keep, description: 'Keep this channel: do not archive it after close' },
+  { usage: usage.rcaBooked, description: 'Say the root cause analysis is booked (stops its reminder)' },
 ]);
 
 type Parser = (args: string, severities: SeverityScale) => IncidentCommand;
@@ -108,6 +130,11 @@ const parsers: ReadonlyMap<string, Parser> = new Map<string, Parser>([
   ['help', () => ({ kind: 'help' })],
   ['close', parseClose],
   ['rename', parseRename],
+  ['update', (args) => ({ kind: 'update', text: requireText(args, usage.update) })],
+  ['checkins', parseCheckins],
+  ['checkin', parseCheckins],
+  ['keep', (args) => noArguments({ kind: 'keepChannel' }, args, usage.keep)],
+  ['rca', parseRca],
 ]);
 
 /**
@@ -264,4 +291,47 @@ function parseRename(args: string): IncidentCommand {
   const name = args.replace(/\s+/g, ' ');
   if (name === '') throw invalid(`Usage: ${usage.rename}`);
   return { kind: 'rename', name };
+}
+
+const MINUTE_MS = 60_000;
+const units: ReadonlyMap<string, number> = new Map([
+  ...['m', 'min', 'mins', 'minute', 'minutes'].map((u) => [u, MINUTE_MS] as const),
+  ...['h', 'hr', 'hrs', 'hour', 'hours'].map((u) => [u, 60 * MINUTE_MS] as const),
+]);
+
+/**
+ * A length of time as typed in a command: `30m`, `45 min`, `1h`, `2 hours`, `1h30m`. Null when
+ * it is not one; `missingUnit` when it is a bare number (`2`), so the error can ask for the unit.
+ */
+export function parseCommandDuration(text: string): number | 'missingUnit' | null {
+  const compact = text.trim().toLowerCase();
+  if (/^\d+$/.test(compact)) return 'missingUnit';
+  const parts = [...compact.matchAll(/(\d+)\s*([a-z]+)\s*/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== compact) return null;
+  let ms = 0;
+  for (const [, amount = '', unit = ''] of parts) {
+    const size = units.get(unit);
+    if (size === undefined) return null;
+    ms += Number(amount) * size;
+  }
+  return Number.isSafeInteger(ms) ? ms : null;
+}
+
+function parseCheckins(args: string): IncidentCommand {
+  const usageLine = `Usage: ${usage.checkins} (e.g. checkins every 30m, or checkins every 1h) or ${usage.checkinsOff}`;
+  if (/^(off|stop|none)$/i.test(args)) return { kind: 'checkins', everyMs: null };
+  const every = /^every\s+(.+)$/is.exec(args);
+  if (!every) throw invalid(usageLine, { field: 'every' });
+  const ms = parseCommandDuration(every[1] ?? '');
+  if (ms === 'missingUnit') {
+    const n = (every[1] ?? '').trim();
+    throw invalid(`Say the unit: checkins every ${n}m (minutes) or checkins every ${n}h (hours).`, { field: 'every' });
+  }
+  if (ms === null || ms === 0) throw invalid(usageLine, { field: 'every' });
+  return { kind: 'checkins', everyMs: ms };
+}
+
+function parseRca(args: string): IncidentCommand {
+  if (/^(booked|scheduled)$/i.test(args)) return { kind: 'rcaBooked' };
+  throw invalid(`Usage: ${usage.rcaBooked} (once the root cause analysis session is in the calendar)`);
 }

@@ -146,8 +146,9 @@ export function nextNudgeAt(kind: NudgeKind, facts: NudgeFacts, settings: NudgeS
 
 function conditionOf(kind: NudgeKind, facts: NudgeFacts, settings: NudgeSettings): Condition | null {
   const { incident } = facts;
-  // A report of something already over needs no one chased.
-  if (incident.reportOnly) return null;
+  // A report of something already over needs no one chased; reminders are said in the channel,
+  // so once it is archived there is nobody left to remind (the RCA one would otherwise go on daily).
+  if (incident.reportOnly || facts.channelArchived) return null;
   const open = incident.status === 'open';
   const when = (timing: NudgeTiming | null, holds: boolean, since: Date, workingHoursOnly = false): Condition | null =>
     timing && holds ? { since, timing, workingHoursOnly } : null;

@@ -8,7 +8,7 @@ import { systemUser, type Actor } from '../domain/user.js';
 import type { ChangeListener } from '../ports/change-listener.port.js';
 import type { NudgeRecord, Repositories } from '../ports/store.port.js';
 import { claimRequest, contextFor, type ServiceDeps } from './context.js';
-import { findIncidentForUpdate } from './find-incident.js';
+import { findIncident, findIncidentForUpdate } from './find-incident.js';
 import { recordEvents } from './record-change.js';
 
 /** The job that checks one reminder of one incident when it may be due. */
@@ -103,6 +103,13 @@ export function createNudgeService(deps: ServiceDeps, settings: NudgeSettings) {
         if (!(await repos.nudges.markSent(incident.id, kind, state.sentCount, now))) return;
         await record(repos, incident, systemActor, [{ type: 'nudge.sent', kind, count: state.sentCount + 1 }]);
       });
+    },
+
+    /** When `kind` is next due on this incident, or null: what a reminder names ("archived on 8 May"). */
+    async dueAt(idOrReference: string, kind: NudgeKind): Promise<Date | null> {
+      const incident = await findIncident(store, idOrReference);
+      const records = await store.nudges.forIncident(incident.id);
+      return nextNudgeAt(kind, factsOf(incident, records), settings, records.get(kind) ?? neverSent);
     },
 
     /** Not before `forMs` from now (a button on the reminder, or a command). */

@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { Store } from '../ports/store.port.js';
 import type { ActionService } from '../services/action.service.js';
 import type { IncidentService } from '../services/incident.service.js';
+import type { NudgeService } from '../services/nudge.service.js';
 import type { TimelineService } from '../services/timeline.service.js';
 import type { UserService } from '../services/user.service.js';
 import type { SlackFeatures } from './blocks/index.js';
@@ -33,4 +34,5 @@ export interface SlackContext {
   readonly timeline: TimelineService;
   readonly actions: ActionService;
   readonly users: UserService;
+  readonly nudges: NudgeService;
 }

@@ -17,6 +17,7 @@ export const scopesByMethod: Readonly<Record<string, readonly string[]>> = {
   'conversations.rename': ['channels:manage', 'groups:write'],
   'conversations.invite': ['channels:manage', 'groups:write'],
   'conversations.setTopic': ['channels:manage', 'groups:write'],
+  'conversations.archive': ['channels:manage', 'groups:write'],
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
   'conversations.open': ['im:write'],

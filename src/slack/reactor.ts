@@ -4,7 +4,15 @@ import { narrate } from '../domain/narration.js';
 import type { User } from '../domain/user.js';
 import type { ChangeListener, IncidentChange } from '../ports/change-listener.port.js';
 import type { Repositories } from '../ports/store.port.js';
-import { renderClosedMessage, renderRoleAnnouncement, type SlackMessage } from './blocks/index.js';
+import {
+  renderCheckinsScheduled,
+  renderClosedMessage,
+  renderNudgeSnoozed,
+  renderNudgeStopped,
+  renderRoleAnnouncement,
+  renderStakeholderUpdate,
+  type SlackMessage,
+} from './blocks/index.js';
 import { escapeMrkdwn, keepSlackMarkup, mention } from './blocks/mrkdwn.js';
 import type { SeverityScale } from '../domain/severity.js';
 import { enqueueSlackJob } from './jobs/catalogue.js';
@@ -120,6 +128,30 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
           case 'timeline.entry_added':
             if (event.kind === 'note') await post(repos, incident, plain(`Noted on the timeline — ${by(actor.user)}`));
             break;
+          case 'nudge.sent':
+            // Rendered when sent (the check-in shows the actions then); the archive follows its notice in the queue.
+            await enqueueSlackJob(repos.jobs, 'slack.nudge.post', { incidentId: id, kind: event.kind }, queue);
+            if (event.kind === 'archive') await enqueueSlackJob(repos.jobs, 'slack.channel.archive', { incidentId: id }, queue);
+            break;
+          case 'nudge.snoozed':
+            await post(repos, incident, plain(renderNudgeSnoozed(event.kind, new Date(event.until), by(actor.user))));
+            break;
+          case 'nudge.stopped':
+            await post(repos, incident, plain(renderNudgeStopped(event.kind, by(actor.user))));
+            break;
+          case 'checkins.scheduled':
+            await post(repos, incident, plain(renderCheckinsScheduled(event.everyMs, by(actor.user))));
+            break;
+          case 'incident.update_posted': {
+            const update = renderStakeholderUpdate(incident, { text: event.text, by: by(actor.user), publicUrl: ctx.publicUrl });
+            // A private incident stays out of the public announcement channel: its own channel only.
+            if (!incident.private) {
+              const stored = { text: update.text, blocks: update.blocks as unknown as Record<string, unknown>[] };
+              await enqueueSlackJob(repos.jobs, 'slack.announce.post', { incidentId: id, ...stored }, queue);
+            }
+            await post(repos, incident, update);
+            break;
+          }
           case 'incident.declared':
           case 'action.updated':
           case 'timeline.entry_revised':

@@ -182,6 +182,15 @@ export function createSlackApi(options: SlackApiOptions) {
     async setTopic(channelId: string, topic: string): Promise<void> {
       await call('conversations.setTopic', { channel: channelId, topic });
     },
+    /** Archives a channel; one already archived is what we wanted. */
+    async archiveChannel(channelId: string): Promise<void> {
+      try {
+        await call('conversations.archive', { channel: channelId });
+      } catch (error) {
+        if (error instanceof SlackRefusal && error.error === 'already_archived') return;
+        throw error;
+      }
+    },
     async addBookmark(channelId: string, title: string, link: string): Promise<void> {
       await call('bookmarks.add', { channel_id: channelId, title, type: 'link', link });
     },

@@ -8,6 +8,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { Store } from '../ports/store.port.js';
 import type { ActionService } from '../services/action.service.js';
 import type { IncidentService } from '../services/incident.service.js';
+import type { NudgeService } from '../services/nudge.service.js';
 import type { TimelineService } from '../services/timeline.service.js';
 import type { UserService } from '../services/user.service.js';
 import { boltLogger } from './bolt-logger.js';
@@ -16,6 +17,7 @@ import { createSlackJobHandlers } from './jobs/handlers.js';
 import { registerAppMention } from './listeners/app-mention.listener.js';
 import { registerButtons } from './listeners/buttons.listener.js';
 import { registerMembers } from './listeners/members.listener.js';
+import { registerNudgeButtons } from './listeners/nudge-buttons.listener.js';
 import { registerPins } from './listeners/pins.listener.js';
 import { registerSlashCommand } from './listeners/slash-command.listener.js';
 import { registerViews } from './listeners/views.listener.js';
@@ -33,6 +35,7 @@ export interface SlackModuleDeps {
   readonly timeline: TimelineService;
   readonly actions: ActionService;
   readonly users: UserService;
+  readonly nudges: NudgeService;
 }
 
 /** auth.test once it answers; until then null, and asked again next time (Slack may be down at start). */
@@ -79,6 +82,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
     timeline: deps.timeline,
     actions: deps.actions,
     users: deps.users,
+    nudges: deps.nudges,
   };
 
   const socketMode = config.appToken !== null;
@@ -107,6 +111,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
   registerPins(bolt, ctx);
   registerMembers(bolt, ctx);
   registerButtons(bolt, ctx);
+  registerNudgeButtons(bolt, ctx);
   registerViews(bolt, ctx);
 
   return {

@@ -366,6 +366,54 @@ describe('parseCommand: rename', () => {
   });
 });
 
+describe('parseCommand: update, checkins, keep and rca booked', () => {
+  it('takes everything after "update" as the stakeholder update, several lines too', () => {
+    assert.deepEqual(parse('update Payments are back for most users\nmonitoring'), {
+      kind: 'update',
+      text: 'Payments are back for most users\nmonitoring',
+    });
+    assert.deepEqual(parse('UPDATE <@U1> is on it'), { kind: 'update', text: '<@U1> is on it' });
+    assertInvalid('update', /^Usage: update </);
+    assertInvalid('update   ', /^Usage: update </);
+  });
+
+  it('reads "checkins every <duration>" in minutes and hours, with or without a space, in any case', () => {
+    const every = (text: string) => parse(text);
+    assert.deepEqual(every('checkins every 30m'), { kind: 'checkins', everyMs: 30 * 60_000 });
+    assert.deepEqual(every('checkins every 45 min'), { kind: 'checkins', everyMs: 45 * 60_000 });
+    assert.deepEqual(every('Checkins Every 1h'), { kind: 'checkins', everyMs: 3_600_000 });
+    assert.deepEqual(every('checkins every 2 hours'), { kind: 'checkins', everyMs: 7_200_000 });
+    assert.deepEqual(every('checkins every 1h30m'), { kind: 'checkins', everyMs: 90 * 60_000 });
+    assert.deepEqual(every('checkin every 20 minutes'), { kind: 'checkins', everyMs: 20 * 60_000 });
+  });
+
+  it('reads "checkins off" (or stop) as no check-ins', () => {
+    assert.deepEqual(parse('checkins off'), { kind: 'checkins', everyMs: null });
+    assert.deepEqual(parse('CHECKINS Stop'), { kind: 'checkins', everyMs: null });
+  });
+
+  it('asks for the unit when the duration is a bare number', () => {
+    const error = assertInvalid('checkins every 2', /^Say the unit: checkins every 2m \(minutes\) or checkins every 2h \(hours\)\.$/);
+    assert.equal(error.details.field, 'every');
+  });
+
+  it('refuses other forms with the usage and an example', () => {
+    for (const text of ['checkins', 'checkins 30m', 'checkins every', 'checkins every soon', 'checkins every 1.5h', 'checkins every 2 days', 'checkins every 0m']) {
+      assertInvalid(text, /^Usage: checkins every <duration> \(e\.g\. checkins every 30m/);
+    }
+  });
+
+  it('reads keep and rca booked, refusing anything else after them', () => {
+    assert.deepEqual(parse('keep'), { kind: 'keepChannel' });
+    assert.deepEqual(parse(' KEEP '), { kind: 'keepChannel' });
+    assert.deepEqual(parse('rca booked'), { kind: 'rcaBooked' });
+    assert.deepEqual(parse('RCA Scheduled'), { kind: 'rcaBooked' });
+    assertInvalid('keep it please', /^Usage: keep/);
+    assertInvalid('rca', /^Usage: rca booked/);
+    assertInvalid('rca maybe', /^Usage: rca booked/);
+  });
+});
+
 describe('commandKinds and commandHelp', () => {
   // A Record over the union's kinds: adding a command without listing it here fails to compile.
   const everyKind: Record<CommandKind, true> = {
@@ -381,6 +429,10 @@ describe('commandKinds and commandHelp', () => {
     help: true,
     close: true,
     rename: true,
+    update: true,
+    checkins: true,
+    keepChannel: true,
+    rcaBooked: true,
   };
 
   it('lists every kind of the command union exactly once', () => {
@@ -393,6 +445,7 @@ describe('commandKinds and commandHelp', () => {
       usage
         .replace('<level>', 'major')
         .replace(/\[until yyyy-mm-dd\]/, 'until 2026-12-01')
+        .replace('<duration>', '30m')
         .replace(/<[^>]+>|\[[^\]]+\]/g, 'some words')
         .replace('@person', '<@U1>');
     const kinds = commandHelp.map((line) => parse(example(line.usage)).kind);

@@ -44,11 +44,21 @@ function groups(severities: SeverityScale): readonly (readonly [title: string, c
       ],
     ],
     [
+      'Keeping people informed',
+      [
+        ['update <text>', 'post a stakeholder update (announcement channel and here)'],
+        ['checkins every <30m|1h>', 'remind the team to check in on a schedule'],
+        ['checkins off', 'stop the check-ins'],
+      ],
+    ],
+    [
       'Status',
       [
         ['duration', 'how long it has been running'],
         ['close [resolved|blocked] [note]', 'end the incident'],
         ['reopen', 'open it again'],
+        ['rca booked', 'the root cause analysis is booked (stops its reminder)'],
+        ['keep', 'keep this channel: do not archive it after close'],
         ['help', 'this list'],
       ],
     ],

@@ -1,4 +1,5 @@
 import type { IncidentId } from '../../domain/ids.js';
+import type { NudgeKind } from '../../domain/nudges.js';
 import type { RoleName } from '../../domain/role.js';
 
 /**
@@ -16,6 +17,10 @@ export const actionIds = {
   reopen: 'incident.reopen',
   /** Value: {@link encodeTakeRoleValue}. */
   takeRole: 'incident.take_role',
+  /** On a reminder: not again for a while. Value: {@link encodeSnoozeValue}. */
+  snoozeNudge: 'nudge.snooze',
+  /** On a reminder: answered for good ("RCA is booked", "Keep channel"). Value: {@link encodeStopNudgeValue}. */
+  stopNudge: 'nudge.stop',
   kind: 'kind',
   title: 'title',
   summary: 'summary',
@@ -68,7 +73,7 @@ export type SlackActionId = (typeof actionIds)[keyof typeof actionIds];
 export type SlackBlockId = (typeof blockIds)[keyof typeof blockIds];
 export type SlackViewCallbackId = (typeof viewCallbackIds)[keyof typeof viewCallbackIds];
 
-/** What an `incident.take_role` button carries. Other buttons carry the bare incident id. */
+/** What an `incident.take_role` button carries. Other incident buttons carry the bare incident id. */
 export interface TakeRoleValue {
   readonly incidentId: IncidentId;
   readonly role: RoleName;
@@ -77,4 +82,21 @@ export interface TakeRoleValue {
 /** The `value` of an `incident.take_role` button: `{"incidentId":"…","role":"lead"}`. */
 export function encodeTakeRoleValue(value: TakeRoleValue): string {
   return JSON.stringify({ incidentId: value.incidentId, role: value.role });
+}
+
+/** What a `nudge.snooze` button carries: which reminder of which incident, and for how long. */
+export interface SnoozeValue {
+  readonly incidentId: IncidentId;
+  readonly kind: NudgeKind;
+  readonly forMs: number;
+}
+
+/** The `value` of a `nudge.snooze` button: `{"incidentId":"…","kind":"no_lead","forMs":1800000}`. */
+export function encodeSnoozeValue(value: SnoozeValue): string {
+  return JSON.stringify({ incidentId: value.incidentId, kind: value.kind, forMs: value.forMs });
+}
+
+/** The `value` of a `nudge.stop` button: `{"incidentId":"…","kind":"archive"}`. */
+export function encodeStopNudgeValue(value: { readonly incidentId: IncidentId; readonly kind: NudgeKind }): string {
+  return JSON.stringify({ incidentId: value.incidentId, kind: value.kind });
 }

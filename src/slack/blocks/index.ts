@@ -15,3 +15,15 @@ export { escapeMrkdwn, keepSlackMarkup, type PersonLike } from './mrkdwn.js';
 export { renderReporterConfirmation, type ReporterConfirmationOptions } from './reporter-confirmation.js';
 export { renderRoleAnnouncement, renderRoleDm, type RoleAnnouncementInput, type RoleDmOptions } from './roles.js';
 export { renderTopic } from './topic.js';
+export {
+  missingDetails,
+  renderCheckinsScheduled,
+  renderNudge,
+  renderNudgeSnoozed,
+  renderNudgeStopped,
+  renderStakeholderUpdate,
+  SNOOZE_DAY_MS,
+  SNOOZE_SHORT_MS,
+  type NudgeOptions,
+  type StakeholderUpdateInput,
+} from './nudge.js';

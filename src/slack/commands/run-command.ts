@@ -72,6 +72,18 @@ export async function runCommand(
     }
     case 'statuspage':
       return { text: 'No status page is configured yet, so there is nothing to update. Tell those affected directly for now.' };
+    case 'update':
+      await ctx.nudges.postUpdate(actor, id, command.text);
+      return null;
+    case 'checkins':
+      await ctx.nudges.setCheckins(actor, id, command.everyMs);
+      return null;
+    case 'keepChannel':
+      await ctx.nudges.stop(actor, id, 'archive');
+      return null;
+    case 'rcaBooked':
+      await ctx.nudges.stop(actor, id, 'schedule_rca');
+      return null;
     case 'help': {
       const bot = ctx.bot.known();
       const help = renderHelp({ commandName: ctx.config.command, severities: ctx.severities, botMention: bot ? `<@${bot}>` : '@incident' });

@@ -1,5 +1,7 @@
+import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { JobQueue } from '../../ports/jobs.port.js';
+import { nudgeKinds } from '../../domain/nudges.js';
+import type { Job, JobQueue } from '../../ports/jobs.port.js';
 
 const message = { text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())).optional() };
 
@@ -29,6 +31,12 @@ export const slackJobSchemas = {
    * `by` is who invited them (themselves for a plain join); null when the app did.
    */
   'slack.channel.member': z.object({ incidentId: z.string(), slackUserId: z.string(), joined: z.boolean(), by: z.string().nullable() }),
+  /** A reminder that went out, posted in the incident's channel; rendered when sent, so it shows the state then. */
+  'slack.nudge.post': z.object({ incidentId: z.string(), kind: z.enum(nudgeKinds) }),
+  /** A stakeholder update for the announcement channel (never for a private incident), worded when posted. */
+  'slack.announce.post': z.object({ incidentId: z.string(), ...message }),
+  /** Archive the incident's channel (a week after close, unless someone said `keep`). */
+  'slack.channel.archive': z.object({ incidentId: z.string() }),
   /** A reply through a slash command's or button's `response_url`. */
   'slack.respond': z.object({ responseUrl: z.string(), ephemeral: z.boolean(), ...message }),
   /** Only `userId` sees it; where the bot cannot post (a DM between people), `responseUrl` is used instead. */
@@ -39,6 +47,9 @@ export const slackJobSchemas = {
 
 export type SlackJobType = keyof typeof slackJobSchemas;
 export type SlackJobPayload<T extends SlackJobType> = z.input<(typeof slackJobSchemas)[T]>;
+
+/** Runs one Slack job of type `T` with its parsed payload. */
+export type SlackJobHandler<T extends SlackJobType> = (payload: z.output<(typeof slackJobSchemas)[T]>, job: Job, log: Logger) => Promise<void>;
 
 /** The queue one incident's Slack work runs in: its messages arrive in the order things happened. */
 export const incidentQueue = (incidentId: string) => `incident:${incidentId}`;

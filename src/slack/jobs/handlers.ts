@@ -1,11 +1,8 @@
-import type { Logger } from 'pino';
-import type { z } from 'zod';
 import type { SlackUserId } from '../../domain/ids.js';
 import type { Incident } from '../../domain/incident.js';
 import { systemUser, type Actor } from '../../domain/user.js';
 import { PermanentFailure } from '../../jobs/job-errors.js';
 import type { JobHandler } from '../../jobs/worker.js';
-import type { Job } from '../../ports/jobs.port.js';
 import {
   channelNameFor,
   renderHeadline,
@@ -20,7 +17,8 @@ import type { SlackContext } from '../context.js';
 import { SlackRefusal } from '../slack-api.js';
 import { copiedText, fromSlackText, slackTsToDate } from '../parse/slack-text.js';
 import { LONG_TEXT_MAX } from '../../domain/text.js';
-import { slackJobSchemas, type SlackJobType } from './catalogue.js';
+import { slackJobSchemas, type SlackJobHandler, type SlackJobType } from './catalogue.js';
+import { createNudgeHandlers } from './nudge-handlers.js';
 
 const HEADLINE = 'headline';
 
@@ -34,7 +32,7 @@ function privateNotice(i: Incident): SlackMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:lock: ${text}` } }] };
 }
 
-type Handler<T extends SlackJobType> = (payload: z.output<(typeof slackJobSchemas)[T]>, job: Job, log: Logger) => Promise<void>;
+type Handler<T extends SlackJobType> = SlackJobHandler<T>;
 
 /** The Slack job handlers, by job type. Each re-reads the incident, so a late or repeated run is right. */
 export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandler> {
@@ -210,6 +208,8 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
         await api.respond(responseUrl, { response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
       }
     },
+
+    ...createNudgeHandlers(ctx),
 
     async 'slack.pin.reaction'({ incidentId, channelId, ts, reactedBy }) {
       const message = await api.message(channelId, ts);

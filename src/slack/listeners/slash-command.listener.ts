@@ -10,7 +10,16 @@ import { failureText, slackActor } from './replies.js';
 // A well-formed command that only makes sense inside an incident ("sev major", "lead @amy").
 // Free-text ones (summary, action, rename…) and near misses ("Lead times doubled") may well be a
 // title, so those declare.
-const channelOnly = new Set<IncidentCommand['kind']>(['severity', 'assignRole', 'duration', 'reopen', 'statuspage']);
+const channelOnly = new Set<IncidentCommand['kind']>([
+  'severity',
+  'assignRole',
+  'duration',
+  'reopen',
+  'statuspage',
+  'checkins',
+  'keepChannel',
+  'rcaBooked',
+]);
 
 function looksLikeChannelCommand(text: string, severities: SeverityScale): boolean {
   try {
