@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
+import { nudgeLabels, type NudgeKind } from '../../src/domain/nudges.js';
 import type { Actor } from '../../src/domain/user.js';
 import { describeEngines, ManualClock } from '../support/engines.js';
 import { eventually } from '../support/eventually.js';
@@ -114,5 +115,72 @@ describeEngines('nudges: reminders on the durable jobs, timed by the clock', (ct
     await advance(1);
     assert.equal(await due(), 1);
     await assert.rejects(running.app.nudges.postUpdate(actor, reference, '   '), /Write the update/);
+  });
+});
+
+// Each reminder at its default time (defaultNudgeSettings): silent a minute before, sent at the
+// minute. Every case starts on a Wednesday at 10:00 UTC (11:00 in London, inside working hours),
+// a week after the previous one, so the working-hours reminders are due exactly too.
+describeEngines('nudges: each reminder fires on time', (ctx) => {
+  let running: RunningApp;
+  let clock: ManualClock;
+  let actor: Actor;
+  before(async () => {
+    clock = new ManualClock(new Date('2024-05-01T10:00:00.000Z'));
+    running = await startApp(ctx.databaseUrl, {}, { clock, workerPollMs: 20 });
+    actor = { user: await running.app.users.fromDevSignIn('Rita Reporter'), source: 'web' };
+  });
+  after(() => running.close());
+
+  async function advance(minutes: number): Promise<void> {
+    clock.advance(minutes * MINUTE);
+    running.app.worker.wake();
+    await eventually('the due jobs to have run', async () => {
+      const now = clock.now().getTime();
+      const jobs = await running.app.store.jobStore.list({ status: ['pending', 'running'], limit: 1000 });
+      return jobs.some((j) => j.status === 'running' || j.runAt.getTime() <= now) ? undefined : true;
+    });
+  }
+
+  const WEEK = 7 * 24 * 60;
+  let week = 0;
+  const cases: { kind: NudgeKind; dueMinutes: number; setUp?: (reference: string) => Promise<unknown> }[] = [
+    { kind: 'no_lead', dueMinutes: 5 },
+    { kind: 'no_scribe', dueMinutes: 10 },
+    { kind: 'missing_details', dueMinutes: 15 },
+    { kind: 'comms_update', dueMinutes: 30, setUp: (r) => running.app.incidents.update(actor, r, { severity: 'critical' }) },
+    { kind: 'take_break', dueMinutes: 120 },
+    { kind: 'can_close', dueMinutes: 24 * 60 },
+    { kind: 'schedule_rca', dueMinutes: 120, setUp: (r) => running.app.incidents.update(actor, r, { status: 'closed', closeReason: 'resolved' }) },
+    { kind: 'archive_warning', dueMinutes: 6 * 24 * 60, setUp: (r) => running.app.incidents.update(actor, r, { status: 'closed', closeReason: 'resolved' }) },
+    { kind: 'archive', dueMinutes: 7 * 24 * 60, setUp: (r) => running.app.incidents.update(actor, r, { status: 'closed', closeReason: 'resolved' }) },
+  ];
+
+  for (const { kind, dueMinutes, setUp } of cases) {
+    ctx.test(`${kind}: at ${dueMinutes} minutes, not a minute before`, async () => {
+      week += 1;
+      clock.set(new Date(Date.parse('2024-05-01T10:00:00.000Z') + week * 2 * WEEK * MINUTE));
+      const incident = await running.app.incidents.declare(actor, { title: `On time: ${kind}` });
+      await running.app.incidents.linkChannel(actor, incident.reference, { id: `CT${incident.number}`, name: `inc-t${incident.number}` });
+      await setUp?.(incident.reference);
+      const sent = async () => (await running.app.timeline.list(incident.reference)).filter((e) => e.text === `Reminder sent: ${nudgeLabels[kind]}`).length;
+      await advance(dueMinutes - 1);
+      assert.equal(await sent(), 0, 'not yet');
+      await advance(1);
+      assert.equal(await sent(), 1, 'on time');
+    });
+  }
+
+  ctx.test('lead_is_scribe: at once when one person takes both roles, and only once', async () => {
+    clock.advance(60 * MINUTE);
+    const incident = await running.app.incidents.declare(actor, { title: 'One person, two roles' });
+    await running.app.incidents.linkChannel(actor, incident.reference, { id: 'CLS', name: 'inc-ls' });
+    const sam = { email: 'sam@example.org', name: 'Sam' };
+    await running.app.incidents.update(actor, incident.reference, { roles: { lead: sam, scribe: sam } });
+    const sent = async () => (await running.app.timeline.list(incident.reference)).filter((e) => e.text === `Reminder sent: ${nudgeLabels.lead_is_scribe}`).length;
+    await advance(0);
+    assert.equal(await sent(), 1);
+    await advance(120);
+    assert.equal(await sent(), 1, 'once');
   });
 });
