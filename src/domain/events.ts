@@ -47,8 +47,10 @@ export type DomainEvent =
     }
   | { readonly type: 'action.completed'; readonly actionId: ActionId }
   | { readonly type: 'action.reopened'; readonly actionId: ActionId }
-  /** A reminder went out (the `count`th of its kind on this incident). */
+  /** A reminder came due and was raised (the `count`th of its kind on this incident); Slack delivers it. */
   | { readonly type: 'nudge.sent'; readonly kind: NudgeKind; readonly count: number }
+  /** A raised reminder reached the channel: only then does the timeline say it was sent. */
+  | { readonly type: 'nudge.delivered'; readonly kind: NudgeKind }
   | { readonly type: 'nudge.snoozed'; readonly kind: NudgeKind; readonly until: string }
   /** Someone answered a reminder for good: `keep` the channel, the RCA is booked. */
   | { readonly type: 'nudge.stopped'; readonly kind: NudgeKind }

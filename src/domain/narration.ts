@@ -76,7 +76,11 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
       const owner = event.owner ? ` (owner: ${event.owner.name})` : '';
       return { kind: 'action', text: `Action: ${event.text}${owner}` };
     }
+    // Raised is not sent: the timeline tells a reminder once it reached people (never one that
+    // Slack refused, or that was answered before it could be delivered).
     case 'nudge.sent':
+      return null;
+    case 'nudge.delivered':
       return { kind: 'reminder', text: `Reminder sent: ${nudgeLabels[event.kind]}` };
     case 'nudge.snoozed':
       return { kind: 'reminder', text: `Reminder snoozed until ${event.until.slice(11, 16)} UTC: ${nudgeLabels[event.kind]}` };

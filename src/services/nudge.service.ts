@@ -112,6 +112,14 @@ export function createNudgeService(deps: ServiceDeps, settings: NudgeSettings) {
       return nextNudgeAt(kind, factsOf(incident, records), settings, records.get(kind) ?? neverSent);
     },
 
+    /** A raised reminder reached the channel: the timeline now says it was sent. */
+    async recordDelivered(incidentId: IncidentId, kind: NudgeKind): Promise<void> {
+      await store.transaction(async (repos) => {
+        const incident = await findIncident(repos, incidentId);
+        await record(repos, incident, systemActor, [{ type: 'nudge.delivered', kind }]);
+      });
+    },
+
     /** Not before `forMs` from now (a button on the reminder, or a command). */
     async snooze(actor: Actor, idOrReference: string, kind: NudgeKind, forMs: number): Promise<Incident> {
       if (!Number.isFinite(forMs) || forMs < MINUTE || forMs > SNOOZE_MAX_MS) {

@@ -118,6 +118,27 @@ describeEngines('Slack: reminders in the incident channel, with buttons and comm
     assert.equal(reminders().length, 2, 'answered: no more');
   });
 
+  ctx.test('the timeline calls a reminder sent only once it reached the channel: one Slack refused is raised, not sent', async () => {
+    const delivered = await open('Delivered reminder');
+    const refused = await open('Refused reminder');
+    const sentLines = async (inc: IncidentInChannel) =>
+      (await slack.app.timeline.list(inc.id)).filter((e) => e.text === 'Reminder sent: nobody is incident lead yet').length;
+    const raised = async (inc: IncidentInChannel) =>
+      (await slack.app.incidents.audit(inc.id)).filter((r) => r.type === 'nudge.sent' && r.data.kind === 'no_lead').length;
+
+    // The first reminder post Slack answers refuses for good; the other incident's goes through.
+    slack.fake.failNext('chat.postMessage', 1, { error: 'channel_not_found' });
+    await advance(5 * MINUTE);
+    const posts = slack.fake.calls.filter((c) => c.method === 'chat.postMessage' && /Nobody is leading/.test(JSON.stringify(c.params)));
+    const refusedOne = posts.find((c) => c.rejected);
+    assert.ok(refusedOne, 'Slack refused one reminder');
+    const [lost, got] = refusedOne.params.channel === refused.channelId ? [refused, delivered] : [delivered, refused];
+    assert.equal(await raised(lost), 1);
+    assert.equal(await sentLines(lost), 0, 'refused: not told as sent');
+    assert.equal(await raised(got), 1);
+    assert.equal(await sentLines(got), 1, 'delivered: told as sent');
+  });
+
   ctx.test('`update <text>` reaches the announcement channel and the incident channel; a private incident\'s stays in its channel', async () => {
     const inc = await open('Checkout slow');
     const answer = await inc.slash(RITA, 'update Card payments are back for most users; <@U0LENA> is watching the queue');

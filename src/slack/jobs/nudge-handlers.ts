@@ -30,7 +30,9 @@ export function createNudgeHandlers(ctx: SlackContext): {
         openActions,
         archiveAt,
       });
-      if (message) await api.postMessage(incident.channel.id, message);
+      if (!message) return;
+      await api.postMessage(incident.channel.id, message);
+      await ctx.nudges.recordDelivered(incident.id, kind);
     },
 
     async 'slack.announce.post'({ incidentId, text, blocks }, _job, log) {
