@@ -69,7 +69,12 @@ export function createNudgeService(deps: ServiceDeps, settings: NudgeSettings) {
   }
 
   const scheduler: ChangeListener = {
-    async onChange(repos, { incident }) {
+    async onChange(repos, { incident, events }) {
+      // A status page update noted on the timeline keeps stakeholders informed as an `update`
+      // does: the comms lead's cadence counts from it.
+      if (events.some((e) => e.type === 'timeline.entry_added' && e.kind === 'statusPage')) {
+        await repos.nudges.set(incident.id, 'comms_update', { since: clock.now() });
+      }
       // Reminders are said in the comms channel: with none (Slack off, or not created yet) there
       // is nobody to remind. Linking a channel is a change, so they start then.
       if (!incident.channel) return;

@@ -120,6 +120,14 @@ describeEngines('nudges: reminders on the durable jobs, timed by the clock', (ct
     await advance(1);
     assert.equal(await due(), 1);
     await assert.rejects(running.app.nudges.postUpdate(actor, reference, '   '), /Write the update/);
+    // A status page update noted on the timeline counts as an update too: without it the next
+    // reminder would come at 80 minutes (30 after the last); with it at 60, it comes at 90.
+    await advance(10);
+    await running.app.timeline.add(actor, reference, { kind: 'statusPage', text: 'Statuspage: investigating' });
+    await advance(29);
+    assert.equal(await due(), 1, 'counted from the status page update');
+    await advance(1);
+    assert.equal(await due(), 2);
   });
 });
 
