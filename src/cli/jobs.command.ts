@@ -15,19 +15,29 @@ export function registerJobCommands(program: Command, services: LazyServices, io
   const jobs = program
     .command('jobs')
     .description('Background jobs (Slack messages and updates...): list the unfinished and failed ones with their last error; retry failed ones.')
-    .addOption(new Option('--status <status>', 'only jobs in this status (default: pending, running and failed)').choices(STATUSES))
+    .addOption(new Option('--status <status>', 'only jobs in this status (default: running, failed, and pending ones that are due)').choices(STATUSES))
     .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 50)
     .option('--json', 'print a JSON array')
     .action(async (options: { status?: JobStatus; limit: number; json?: boolean }) => {
-      const { store } = await services.get();
+      const { store, clock } = await services.get();
       const limit = Number.isFinite(options.limit) && options.limit > 0 ? Math.min(options.limit, 1000) : 50;
-      const listed = await store.jobStore.list({ status: options.status ?? UNFINISHED, limit });
+      let listed = await store.jobStore.list({ status: options.status ?? UNFINISHED, limit: options.status ? limit : 1000 });
+      // By default, what needs an eye now: jobs waiting for their time (reminder checks days
+      // ahead, retries backing off) are counted, not listed; `--status pending` lists them.
+      let later = 0;
+      if (!options.status) {
+        const now = clock.now().getTime();
+        const waiting = (job: Job) => job.status === 'pending' && job.runAt.getTime() > now;
+        later = listed.filter(waiting).length;
+        listed = listed.filter((job) => !waiting(job)).slice(0, limit);
+      }
       if (options.json) {
         io.out(JSON.stringify(listed.map(presentJob), null, 2));
         return;
       }
-      if (listed.length === 0) io.out(options.status ? `No ${options.status} jobs.` : 'No pending, running or failed jobs.');
+      if (listed.length === 0) io.out(options.status ? `No ${options.status} jobs.` : 'No jobs due, running or failed.');
       for (const job of listed) io.out(describeJob(job));
+      if (later > 0) io.out(`${later} more pending for later (reminder checks, retries backing off): npm run cli -- jobs --status pending`);
     });
 
   jobs

@@ -14,6 +14,8 @@ describeEngines('the admin CLI: jobs', (ctx) => {
     await enqueue('test.boom', 'incident:second');
     await enqueue('test.fine', null);
     await enqueue('test.later', 'incident:third', new Date(ctx.clock.now().getTime() + 86_400_000));
+    // Waiting for its time even by the CLI's own (system) clock, like a reminder check days ahead.
+    await enqueue('test.someday', 'incident:fourth', new Date('2999-01-01T00:00:00.000Z'));
     ctx.clock.advance(60_000);
     // The real worker, with handlers of this test's own: two jobs fail for good, one is done.
     const handlers = new Map<string, JobHandler>([
@@ -27,12 +29,13 @@ describeEngines('the admin CLI: jobs', (ctx) => {
     const all = await store.jobStore.list({ limit: 10 });
     const byQueue = (key: string | null) => all.find((job) => job.queueKey === key)!;
     const [first, second, fine, later] = [byQueue('incident:first'), byQueue('incident:second'), byQueue(null), byQueue('incident:third')];
-    assert.deepEqual([first.status, second.status, fine.status, later.status], ['failed', 'failed', 'done', 'pending']);
+    assert.deepEqual([first.status, second.status, fine.status, later.status, byQueue('incident:fourth').status], ['failed', 'failed', 'done', 'pending', 'pending']);
 
     const [text, json] = await Promise.all([cli(ctx.databaseUrl, 'jobs'), cli(ctx.databaseUrl, 'jobs', '--json')]);
     assert.equal(text.code, 0, text.stderr);
     const lines = text.stdout.trimEnd().split('\n');
-    assert.equal(lines.length, 3, `the done job is left out:\n${text.stdout}`);
+    assert.equal(lines.length, 4, `the done job is left out, the one for later counted:\n${text.stdout}`);
+    assert.equal(lines[3], '1 more pending for later (reminder checks, retries backing off): npm run cli -- jobs --status pending');
     const failedAt = ctx.clock.now().toISOString();
     assert.equal(
       lines.find((line) => line.startsWith(first.id)),

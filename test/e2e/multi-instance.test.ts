@@ -1,8 +1,9 @@
 /**
  * PostgreSQL only: several app instances on one database (docs/architecture.md, "Running several instances").
  * Every job runs once whichever instance claims it (FOR UPDATE SKIP LOCKED), references stay
- * unique and gap-free, live updates reach every instance's pages (LISTEN/NOTIFY), and a job
- * left half-run by a killed instance is finished by another once its lease has run out.
+ * unique and gap-free, each reminder is sent once however many workers check it, live updates
+ * reach every instance's pages (LISTEN/NOTIFY), and a job left half-run by a killed instance is
+ * finished by another once its lease has run out.
  *
  * SQLite has one process per database file, so there is nothing to compare: these suites use
  * plain describe/it, not describeEngines, and the engine-count reporter does not count them.
@@ -13,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { connect } from '../../src/db/connect.js';
 import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import type { IncidentId, UserId } from '../../src/domain/ids.js';
+import { nudgeLabels, type NudgeKind, type NudgeTiming } from '../../src/domain/nudges.js';
 import { createInProcessLiveUpdates } from '../../src/http/web/live-updates.js';
 import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/ports/clock.port.js';
@@ -21,14 +23,16 @@ import type { Store } from '../../src/ports/store.port.js';
 import { createPostgresLiveUpdates, LIVE_UPDATES_CHANNEL } from '../../src/repositories/postgres-live-updates.js';
 import { createStore } from '../../src/repositories/store.js';
 import { slugify } from '../../src/slack/blocks/index.js';
+import { ManualClock } from '../support/engines.js';
 import { eventually } from '../support/eventually.js';
 import { EventStream, signInCookie } from '../support/event-stream.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fake-slack.js';
 import { createScratchPostgres, queryAdmin, type ScratchPostgres } from '../support/scratch-postgres.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { SIGNING_SECRET, startSlackApp, type SlackHarness } from '../support/slack-app.js';
-import { blockAction, signedFetch, viewSubmission } from '../support/slack-requests.js';
 import { slackJobsLeft } from '../support/slack-jobs.js';
+import { blockAction, signedFetch, viewSubmission } from '../support/slack-requests.js';
+import { slashIn } from '../support/slack-scenario.js';
 
 const ANNOUNCE_CHANNEL = 'incidents';
 const REFERENCE = /\bINC-\d+\b/;
@@ -211,6 +215,174 @@ describe('several instances on one PostgreSQL: jobs once, references unique, liv
       onA.close();
       onB.close();
     }
+  });
+});
+
+const MINUTE = 60_000;
+
+/** How each reminder the run expects is recognised in Slack, by the wording of src/slack/blocks/nudge.ts. */
+const REMINDER_TEXT = {
+  no_lead: (reference: string) => new RegExp(`Nobody is leading ${reference} yet`),
+  no_scribe: (reference: string) => new RegExp(`Nobody is scribe for ${reference}\\b`),
+  missing_details: (reference: string) => new RegExp(`\\b${reference} has no [a-z ,]+ yet`),
+  take_break: (reference: string) => new RegExp(`\\b${reference} has been running for [^:]+: take a break`),
+} satisfies Partial<Record<NudgeKind, (reference: string) => RegExp>>;
+type CountedReminder = keyof typeof REMINDER_TEXT;
+const countedReminders = Object.keys(REMINDER_TEXT) as CountedReminder[];
+
+/**
+ * How often a reminder whose condition holds from the start is sent when the clock stops at each
+ * of `stops` (ms after the start) and the checks then run; its condition ends at `until`. The rule
+ * of nextNudgeAt without snoozes or working hours: first at `afterMs`, then `everyMs` after the last.
+ */
+function expectedSends(timing: NudgeTiming | null, stops: readonly number[], until = Number.POSITIVE_INFINITY): number {
+  if (!timing) return 0;
+  let last: number | null = null;
+  let sent = 0;
+  for (const at of stops.filter((s) => s <= until)) {
+    const due = last === null ? timing.afterMs : timing.everyMs === null ? Number.POSITIVE_INFINITY : last + timing.everyMs;
+    if (due <= at) {
+      sent += 1;
+      last = at;
+    }
+  }
+  return sent;
+}
+
+describe('several instances on one PostgreSQL and one clock: each reminder sent once', () => {
+  let db: ScratchPostgres;
+  let fake: FakeSlack;
+  let clock: ManualClock;
+  let a: SlackHarness;
+  let b: SlackHarness;
+
+  before(async () => {
+    db = await createScratchPostgres();
+    fake = await startFakeSlack({ waitTimeoutMs: 20_000 });
+    fake.addChannel({ name: ANNOUNCE_CHANNEL });
+    for (let i = 1; i <= 8; i++) fake.addUser({ id: `U0N${i}`, name: `responder${i}`, email: `responder${i}@example.org` });
+    // Both workers judge due times by this one clock, as instances on synchronised hosts would.
+    clock = new ManualClock(new Date('2024-05-01T09:00:00.000Z'));
+    a = await startSlackApp(db.databaseUrl, { fake, clock });
+    b = await startSlackApp(db.databaseUrl, { fake, clock });
+  });
+  after(async () => {
+    await Promise.allSettled([a?.close(), b?.close()]);
+    await fake?.close();
+    await db?.drop();
+  });
+
+  /** Wakes both workers and waits until neither has a due job left: no reminder check due, no Slack job left. */
+  async function runDueJobs(what: string): Promise<void> {
+    for (const slack of [a, b]) slack.app.worker.wake();
+    await eventually(what, async () => {
+      const now = clock.now().getTime();
+      const left = await a.app.store.jobStore.list({ status: ['pending', 'running'], limit: 1000 });
+      // Slack jobs count even when not yet due: one waiting out a retry would be a failed send.
+      const busy = left.some((job) => job.status === 'running' || job.runAt.getTime() <= now || job.type.startsWith('slack.'));
+      return busy ? undefined : true;
+    }, 20_000);
+  }
+
+  it('a run of incidents with reminders, two workers on one clock: each reminder once in Slack and on the timeline, none after a lead is found', async (t) => {
+    const count = 8;
+    const step = 5 * MINUTE;
+    const horizon = 2 * 60 * MINUTE;
+    const leadAt = 20 * MINUTE;
+    const settings = a.app.config.nudges;
+    const start = clock.now().getTime();
+    const titles = Array.from({ length: count }, (_, i) => `Reminded ${i + 1} queue backlog`);
+    const instances = [a, b];
+
+    await Promise.all(
+      titles.map(async (title, i) => {
+        const response = await instances[i % 2]!.send(declareRequest(title, `U0N${i + 1}`, `V0NUDGE${i + 1}`));
+        assert.equal(response.status, 200, response.text);
+      }),
+    );
+    const declared = async () => (await a.app.incidents.list({ limit: 100, text: 'queue backlog' })).items;
+    await eventually('every incident declared and announced', async () => ((await declared()).length === count ? allJobsDone(a) : undefined), 30_000);
+    await Promise.all(
+      (await declared()).map(async (incident) => {
+        const i = titles.indexOf(incident.title);
+        const response = await instances[(i + 1) % 2]!.send(
+          blockAction({ actionId: 'incident.create_channel', value: incident.id, userId: `U0N${i + 1}`, channelId: 'C0INCIDENTS' }),
+        );
+        assert.equal(response.status, 200, response.text);
+      }),
+    );
+    await eventually('every channel made and its jobs run', async () => ((await declared()).every((i) => i.channel) ? allJobsDone(a) : undefined), 30_000);
+    const items = (await declared()).sort((x, y) => x.number - y.number);
+    for (const incident of items) {
+      assert.equal(incident.startedAt.getTime(), start, `${incident.reference} started when the clock stood still`);
+      assert.deepEqual(incident.roleAssignments, [], `${incident.reference} has nobody in a role`);
+      assert.ok(!incident.severity && !incident.summary, `${incident.reference} has no severity or summary: no comms cadence, details missing`);
+    }
+    const channelOf = new Map(items.map((incident) => [incident.channel!.id, incident]));
+    const runStartsAt = fake.calls.length;
+
+    // One incident finds a lead part-way, in its channel, through the instance that did not declare it.
+    const led = items[2]!;
+    const leader = `U0N${titles.indexOf(led.title) + 1}`;
+    const stops = Array.from({ length: horizon / step }, (_, i) => (i + 1) * step);
+    for (const at of stops) {
+      clock.set(new Date(start + at));
+      await runDueJobs(`the reminders due at ${at / MINUTE} min to have been sent`);
+      if (at === leadAt) {
+        const answer = await slashIn(instances[(titles.indexOf(led.title) + 1) % 2]!, led.channel!.id, leader, `lead <@${leader}>`);
+        assert.equal(answer.status, 200);
+        await eventually(`${led.reference} to have a lead`, async () => ((await a.app.incidents.get(led.id)).roleAssignments.some((r) => r.role === 'lead') ? true : undefined));
+        await runDueJobs(`the lead's Slack work on ${led.reference}`);
+      }
+    }
+
+    // Every post the fake acted on in the incidents' channels since the clock began to move.
+    const tally = new Map<string, Map<CountedReminder, number>>(items.map((incident) => [incident.reference, new Map()]));
+    const others: string[] = [];
+    for (const call of fake.calls.slice(runStartsAt)) {
+      const incident = channelOf.get(String(call.params.channel ?? ''));
+      if (call.method !== 'chat.postMessage' || call.rejected || !incident) continue;
+      const kind = countedReminders.find((k) => REMINDER_TEXT[k](incident.reference).test(callText(call)));
+      if (!kind) {
+        others.push(`${incident.reference}: ${String(call.params.text)}`);
+        continue;
+      }
+      const kinds = tally.get(incident.reference)!;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+
+    const timing: Record<CountedReminder, NudgeTiming | null> = {
+      no_lead: settings.noLead,
+      no_scribe: settings.noScribe,
+      missing_details: settings.missingDetails,
+      take_break: settings.takeBreak,
+    };
+    let sent = 0;
+    let expectedTotal = 0;
+    let lost = 0;
+    let duplicated = 0;
+    const problems: string[] = [];
+    for (const incident of items) {
+      const timeline = (await a.app.timeline.list(incident.id)).filter((e) => e.kind === 'reminder').map((e) => e.text);
+      for (const kind of countedReminders) {
+        const expected = expectedSends(timing[kind], stops, kind === 'no_lead' && incident.id === led.id ? leadAt : undefined);
+        const inSlack = tally.get(incident.reference)!.get(kind) ?? 0;
+        const onTimeline = timeline.filter((text) => text === `Reminder sent: ${nudgeLabels[kind]}`).length;
+        sent += inSlack;
+        expectedTotal += expected;
+        lost += Math.max(0, expected - inSlack);
+        duplicated += Math.max(0, inSlack - expected);
+        if (inSlack !== expected) problems.push(`${incident.reference} ${kind} in Slack: ${inSlack}, expected ${expected}`);
+        if (onTimeline !== expected) problems.push(`${incident.reference} ${kind} on the timeline: ${onTimeline}, expected ${expected}`);
+      }
+    }
+    t.diagnostic(`reminders on 2 instances: sent ${sent}, expected ${expectedTotal}; lost ${lost}, duplicated ${duplicated}`);
+    assert.deepEqual(problems, [], 'each reminder sent as often as the schedule says, once each time, and told once on the timeline');
+    for (const kind of countedReminders) assert.ok(expectedSends(timing[kind], stops) > 0, `the run is long enough to reach a ${kind} reminder`);
+    assert.equal(expectedSends(settings.noLead, stops, leadAt), 2, 'the led incident was reminded at 5 and 15 minutes, then no more');
+    assert.deepEqual(others, [`${led.reference}: <@${leader}> is now incident lead.`], 'nothing else posted in the channels but the new lead');
+    const stats = await a.app.store.jobStore.stats(clock.now());
+    assert.equal(stats.failed, 0, 'no job failed');
   });
 });
 
