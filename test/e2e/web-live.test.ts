@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, newPage, signIn } from '../support/browser.js';
 import { describeEngines } from '../support/engines.js';
 import { EventStream, signInCookie } from '../support/event-stream.js';
+import { eventually } from '../support/eventually.js';
 import { startApp, type RunningApp } from '../support/http-app.js';
 
 describeEngines('live updates: pages hear of changes from any surface over Server-Sent Events', (ctx) => {
@@ -25,8 +26,14 @@ describeEngines('live updates: pages hear of changes from any surface over Serve
   }
 
   ctx.test("an incident's stream carries its own changes; the list's stream carries every change", async () => {
+    // On PostgreSQL changes come back through NOTIFY, after the commit: the declarations must have
+    // been heard here before the streams open, or they would show up on them late.
+    const heard = new Set<string>();
+    const stopHearing = running.app.live.subscribe((update) => heard.add(update.reference));
     const watched = await declare('Checkout is failing');
     const other = await declare('Search is slow');
+    await eventually('the declarations to have been heard', () => (heard.has(watched) && heard.has(other) ? true : undefined));
+    stopHearing();
     const cookie = await signInCookie(running.baseUrl, 'Lee Live');
     const one = new EventStream();
     const all = new EventStream();
