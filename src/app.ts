@@ -6,10 +6,12 @@ import type { Config } from './config/config.js';
 import { connect } from './db/connect.js';
 import { buildServer } from './http/server.js';
 import { createNudgeJobHandlers } from './jobs/nudge-jobs.js';
+import { createPagerJobHandlers } from './jobs/pager-jobs.js';
 import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
 import { audienceOf, createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
 import { createGitHubProvider } from './integrations/github/github-provider.js';
 import { createOidcProvider } from './integrations/oidc/oidc-provider.js';
+import { createPagerDutyPager } from './integrations/pagerduty/pagerduty-pager.js';
 import { createLogger } from './logger.js';
 import type { IdentityProvider } from './ports/identity-provider.port.js';
 import type { LiveUpdatesHub } from './ports/live-updates.port.js';
@@ -20,9 +22,12 @@ import { createPostgresLiveUpdates } from './repositories/postgres-live-updates.
 import { createStore } from './repositories/store.js';
 import { createActionService } from './services/action.service.js';
 import { createApiTokenService } from './services/api-token.service.js';
+import { createCallService } from './services/call.service.js';
 import type { ServiceDeps } from './services/context.js';
 import { createIncidentService } from './services/incident.service.js';
 import { createNudgeService } from './services/nudge.service.js';
+import { createPageService } from './services/page.service.js';
+import { createStatusPageService } from './services/status-page.service.js';
 import { createTimelineService } from './services/timeline.service.js';
 import { createUserService } from './services/user.service.js';
 import { createSlackModule, type SlackModule } from './slack/slack-module.js';
@@ -76,6 +81,9 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
   const nudges = createNudgeService(deps, config.nudges);
   // After every change, the checks of the reminders it makes due (or not: the check decides).
   listeners.push(nudges.scheduler);
+  // Registered only when configured: without it there is no page button, and closing resolves nothing.
+  const pages = config.pager ? createPageService(deps, createPagerDutyPager(config.pager), { publicUrl: config.publicUrl }) : null;
+  if (pages) listeners.push(pages.closer);
   return {
     config,
     clock,
@@ -88,6 +96,10 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
     tokens: createApiTokenService(deps),
     users: createUserService(deps),
     nudges,
+    pages,
+    statusPage: createStatusPageService(deps, { components: config.statusComponents }),
+    // Registered only when configured: without it there is no call button.
+    calls: config.callUrlTemplate ? createCallService(deps, config.callUrlTemplate) : null,
   };
 }
 
@@ -125,9 +137,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         actions: services.actions,
         users: services.users,
         nudges: services.nudges,
+        pages: services.pages,
+        statusPage: services.statusPage,
+        calls: services.calls,
       })
     : null;
-  const handlers = new Map<string, JobHandler>([...(slack ? slack.handlers : []), ...createNudgeJobHandlers(services.nudges)]);
+  const handlers = new Map<string, JobHandler>([
+    ...(slack ? slack.handlers : []),
+    ...createNudgeJobHandlers(services.nudges),
+    ...(services.pages ? createPagerJobHandlers(services.pages) : []),
+  ]);
   const worker = createWorker({
     store: services.store.jobStore,
     handlers,
@@ -164,6 +183,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       actions: services.actions,
       users: services.users,
       live: services.live,
+      statusPage: services.statusPage,
       identityProviders: identityProviders(config),
     },
   });

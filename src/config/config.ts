@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parseDatabaseUrl, type DatabaseTarget } from '../db/database-url.js';
 import type { NudgeSettings } from '../domain/nudges.js';
+import { callUrlTemplate, helpChannelList, type HelpChannel } from './calls.config.js';
+import { pagerConfig, pagerRoutingKey, pagerTeamList, pagerUrl, type PagerConfig } from './pager.config.js';
 import { commsCadence, duration, durationOrOff, nudgeSettings, nudgeTiming, timeZone, workingHours } from './nudges.config.js';
 import { defaultSeverityScale, type SeverityScale } from '../domain/severity.js';
 
@@ -30,8 +32,25 @@ export const configVariables = [
   { name: 'INCIDENT_CHANNEL', description: 'Channel (name or id) where new incidents are announced.', default: 'incidents' },
   { name: 'INCIDENT_REPORT_CHANNEL', description: 'Channel for report-only incidents; unset: the announcement channel.', default: '' },
   { name: 'SLACK_PIN_REACTION', description: 'Reacting with this emoji adds the message to the timeline, like a pin.', default: 'pushpin' },
+  {
+    name: 'CALL_URL_TEMPLATE',
+    description: 'Conference call link for "Start a call": a fixed Zoom, Meet or Teams link, or a template with `{reference}` and `{channel}` (e.g. `https://meet.jit.si/acme-{reference}`). Unset: no call button.',
+    default: '(no calls)',
+  },
+  {
+    name: 'HELP_CHANNELS',
+    description: 'Channels to ask for outside help, shown in `help` and the channel kickoff, as `#channel:What to ask there` pairs, comma-separated.',
+    default: '(none)',
+  },
+  { name: 'PAGERDUTY_ROUTING_KEY', description: 'PagerDuty Events API v2 integration key of the service that pages the on-call incident lead. Turns paging on.', default: '(paging off)' },
+  { name: 'PAGERDUTY_API_TOKEN', description: 'PagerDuty REST API token (read-only is enough): shows who is on call when paging.', default: '' },
+  { name: 'PAGERDUTY_ESCALATION_POLICY', description: 'Id of the escalation policy whose on-call people are shown for the lead (needs PAGERDUTY_API_TOKEN).', default: '' },
+  { name: 'PAGERDUTY_TEAMS', description: 'Specialist teams `escalate` offers, as `name:routing_key:What they cover` entries, comma-separated.', default: '(none)' },
+  { name: 'PAGERDUTY_EVENTS_URL', description: 'Base URL of the PagerDuty Events API (tests point it at a fake).', default: 'https://events.pagerduty.com' },
+  { name: 'PAGERDUTY_API_URL', description: 'Base URL of the PagerDuty REST API (EU accounts: `https://api.eu.pagerduty.com`).', default: 'https://api.pagerduty.com' },
   { name: 'SESSION_SECRET', description: 'Signs the site\'s session cookies (32+ characters). Unset outside production: a random one per start (everyone signs in again after a restart).', default: '(random)' },
   { name: 'ADMIN_EMAILS', description: 'Comma-separated emails of people who see every incident on the site, private ones included.', default: '' },
+  { name: 'STATUS_COMPONENTS', description: 'Components shown on the public status page (`/status`), comma-separated, e.g. `Use an LPA,Make an LPA,Payments`.', default: '(none)' },
   { name: 'OIDC_ISSUER', description: 'Sign-in with OpenID Connect: the issuer URL (`https://slack.com`, `https://login.microsoftonline.com/{tenant}/v2.0`, `https://accounts.google.com`, your Okta domain...).', default: '' },
   { name: 'OIDC_CLIENT_ID', description: 'Client id of the app registered at the OpenID Connect issuer.', default: '' },
   { name: 'OIDC_CLIENT_SECRET', description: 'Client secret of that app. Register `$PUBLIC_URL/sign-in/oidc/callback` as its redirect URL.', default: '' },
@@ -75,6 +94,8 @@ export interface SlackConfig {
   readonly announceChannel: string;
   readonly reportChannel: string | null;
   readonly pinReaction: string;
+  /** Where to ask for outside help; empty: none shown. */
+  readonly helpChannels: readonly HelpChannel[];
 }
 
 export interface OidcConfig {
@@ -120,6 +141,12 @@ export interface Config {
   readonly signIn: SignInConfig;
   /** When the process reminders fire; every one can be turned off. */
   readonly nudges: NudgeSettings;
+  /** PagerDuty; null: paging is off. */
+  readonly pager: PagerConfig | null;
+  /** The built-in status page's components, in order; empty: it shows incidents only. */
+  readonly statusComponents: readonly string[];
+  /** Makes conference call links (see domain/call.ts); null: calls are off. */
+  readonly callUrlTemplate: string | null;
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -176,6 +203,14 @@ const schema = z.object({
       .optional(),
   ),
   SESSION_SECRET: z.preprocess(blankIsUnset, z.string().min(32, 'at least 32 characters').optional()),
+  STATUS_COMPONENTS: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .transform((v) => [...new Set(v.split(',').map((name) => name.trim()).filter(Boolean))])
+      .pipe(z.array(z.string().max(100, 'each component name at most 100 characters')).max(50, 'at most 50 components'))
+      .optional(),
+  ),
   // HTTPS only, except for a provider on this machine (a local or test issuer).
   OIDC_ISSUER: z.preprocess(
     blankIsUnset,
@@ -210,6 +245,14 @@ const schema = z.object({
   INCIDENT_CHANNEL: z.preprocess(blankIsUnset, z.string().regex(/^#?[\w-]{1,80}$/, 'a channel name or id').default('incidents')),
   INCIDENT_REPORT_CHANNEL: z.preprocess(blankIsUnset, z.string().regex(/^#?[\w-]{1,80}$/, 'a channel name or id').optional()),
   SLACK_PIN_REACTION: z.preprocess(blankIsUnset, z.string().regex(/^:?[\w+-]+:?$/, 'an emoji name like pushpin').default('pushpin')),
+  CALL_URL_TEMPLATE: z.preprocess(blankIsUnset, callUrlTemplate.optional()),
+  HELP_CHANNELS: z.preprocess(blankIsUnset, helpChannelList.optional()),
+  PAGERDUTY_ROUTING_KEY: z.preprocess(blankIsUnset, pagerRoutingKey.optional()),
+  PAGERDUTY_API_TOKEN: z.preprocess(blankIsUnset, z.string().trim().min(8, 'a PagerDuty REST API token').optional()),
+  PAGERDUTY_ESCALATION_POLICY: z.preprocess(blankIsUnset, z.string().trim().regex(/^P[A-Z0-9]{5,13}$/, 'an escalation policy id like PABC123').optional()),
+  PAGERDUTY_TEAMS: z.preprocess(blankIsUnset, pagerTeamList.optional()),
+  PAGERDUTY_EVENTS_URL: z.preprocess(blankIsUnset, pagerUrl.default('https://events.pagerduty.com')),
+  PAGERDUTY_API_URL: z.preprocess(blankIsUnset, pagerUrl.default('https://api.pagerduty.com')),
   // Unset nudge variables take defaultNudgeSettings in nudgeSettings(): `off` parses to null, so `??` cannot tell them apart.
   NUDGE_NO_LEAD: z.preprocess(blankIsUnset, nudgeTiming.optional()),
   NUDGE_NO_SCRIBE: z.preprocess(blankIsUnset, nudgeTiming.optional()),
@@ -251,6 +294,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const signIn = signInConfig(c, problems);
   const severities = c.SEVERITIES ?? defaultSeverityScale;
   const nudges = nudgeSettings(c, severities, problems);
+  const pager = pagerConfig(c, problems);
   if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ random characters)');
   // The development sign-in believes whatever name is typed: never in production.
   if (c.NODE_ENV === 'production' && !signIn.oidc && !signIn.github) {
@@ -273,6 +317,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     slack,
     signIn,
     nudges,
+    pager,
+    statusComponents: Object.freeze(c.STATUS_COMPONENTS ?? []),
+    callUrlTemplate: c.CALL_URL_TEMPLATE ?? null,
   });
 }
 
@@ -316,5 +363,6 @@ function slackConfig(c: z.output<typeof schema>, problems: string[]): SlackConfi
     announceChannel: channel(c.INCIDENT_CHANNEL),
     reportChannel: c.INCIDENT_REPORT_CHANNEL ? channel(c.INCIDENT_REPORT_CHANNEL) : null,
     pinReaction: c.SLACK_PIN_REACTION.replace(/:/g, ''),
+    helpChannels: c.HELP_CHANNELS ?? [],
   });
 }

@@ -172,6 +172,51 @@ export interface SlackMessagesTable {
   created_at: string;
 }
 
+/** A published incident on the built-in status page (0007). */
+export interface PublicIncidentsTable {
+  id: string;
+  incident_id: string;
+  title: string;
+  status: string;
+  notify_subscribers: number;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+}
+
+export interface PublicIncidentUpdatesTable {
+  seq: Generated<number>;
+  id: string;
+  public_incident_id: string;
+  status: string;
+  message: string;
+  /** JSON: `[{ "name": …, "state": … }]`, the component states this update set. */
+  components: string;
+  at: string;
+  by_id: string;
+}
+
+/** A status page component's latest published state; a configured one absent here is operational. */
+export interface StatusComponentsTable {
+  name: string;
+  state: string;
+  updated_at: string;
+}
+
+export interface PagesTable {
+  id: string;
+  incident_id: string;
+  target: string;
+  message: string;
+  dedup_key: string;
+  requested_by: string;
+  requested_at: string;
+  status: string;
+  on_call: string | null;
+  sent_at: string | null;
+  resolved_at: string | null;
+}
+
 export interface Database {
   counters: CountersTable;
   users: UsersTable;
@@ -187,4 +232,8 @@ export interface Database {
   jobs: JobsTable;
   idempotency_keys: IdempotencyKeysTable;
   slack_messages: SlackMessagesTable;
+  pages: PagesTable;
+  public_incidents: PublicIncidentsTable;
+  public_incident_updates: PublicIncidentUpdatesTable;
+  status_components: StatusComponentsTable;
 }

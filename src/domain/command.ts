@@ -34,7 +34,13 @@ export type IncidentCommand =
   /** Keep the channel: it is not archived automatically after close. */
   | { readonly kind: 'keepChannel' }
   /** The root cause analysis is booked: no more reminders to schedule it. */
-  | { readonly kind: 'rcaBooked' };
+  | { readonly kind: 'rcaBooked' }
+  /** Page the on-call incident lead (the pager's modal asks for the message). */
+  | { readonly kind: 'pageLead' }
+  /** List who can be paged: the lead and the specialist teams. */
+  | { readonly kind: 'escalate' }
+  /** Start the incident's conference call, or show the one it has. */
+  | { readonly kind: 'call' };
 
 export type CommandKind = IncidentCommand['kind'];
 
@@ -55,6 +61,9 @@ export const commandKinds = [
   'checkins',
   'keepChannel',
   'rcaBooked',
+  'pageLead',
+  'escalate',
+  'call',
 ] as const satisfies readonly CommandKind[];
 
 const usage = {
@@ -79,6 +88,9 @@ const usage = {
   checkinsOff: 'checkins off',
   keep: 'keep',
   rcaBooked: 'rca booked',
+  pageLead: 'page lead',
+  escalate: 'escalate',
+  call: 'call',
 } as const;
 
 /** One line per command, in the order people need them during an incident. */
@@ -104,6 +116,9 @@ export const commandHelp: readonly { readonly usage: string; readonly descriptio
   { usage: usage.checkinsOff, description: 'Stop the team check-ins' },
   { usage: usage.keep, description: 'Keep this channel: do not archive it after close' },
   { usage: usage.rcaBooked, description: 'Say the root cause analysis is booked (stops its reminder)' },
+  { usage: usage.pageLead, description: 'Page the on-call incident lead (PagerDuty)' },
+  { usage: usage.escalate, description: 'Bring in another team: list who can be paged (also esc, page)' },
+  { usage: usage.call, description: 'Start a conference call for the incident (or show the one running)' },
 ]);
 
 type Parser = (args: string, severities: SeverityScale) => IncidentCommand;
@@ -135,6 +150,10 @@ const parsers: ReadonlyMap<string, Parser> = new Map<string, Parser>([
   ['checkin', parseCheckins],
   ['keep', (args) => noArguments({ kind: 'keepChannel' }, args, usage.keep)],
   ['rca', parseRca],
+  ['page', parsePage],
+  ['escalate', (args) => noArguments({ kind: 'escalate' }, args, usage.escalate)],
+  ['esc', (args) => noArguments({ kind: 'escalate' }, args, usage.escalate)],
+  ['call', (args) => noArguments({ kind: 'call' }, args, usage.call)],
 ]);
 
 /**
@@ -334,4 +353,11 @@ function parseCheckins(args: string): IncidentCommand {
 function parseRca(args: string): IncidentCommand {
   if (/^(booked|scheduled)$/i.test(args)) return { kind: 'rcaBooked' };
   throw invalid(`Usage: ${usage.rcaBooked} (once the root cause analysis session is in the calendar)`);
+}
+
+// `page` alone lists who can be paged; `page lead` goes straight to the lead's page.
+function parsePage(args: string): IncidentCommand {
+  if (args === '') return { kind: 'escalate' };
+  if (/^(the\s+)?(on-?call\s+)?(incident\s+)?lead$/i.test(args)) return { kind: 'pageLead' };
+  throw invalid(`Usage: ${usage.pageLead}, or ${usage.escalate} to see the teams that can be paged`);
 }

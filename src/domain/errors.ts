@@ -28,6 +28,13 @@ export const errorCategories = {
   'token.not_found': 'not_found',
   'token.invalid': 'invalid',
   'nudge.invalid': 'invalid',
+  'statuspage.invalid': 'invalid',
+  /** A private incident, published without the explicit override. */
+  'statuspage.private': 'conflict',
+  'statuspage.already_resolved': 'conflict',
+  'page.invalid': 'invalid',
+  /** No pager (or no such team) is configured. */
+  'page.not_configured': 'conflict',
 } as const;
 
 export type ErrorCode = keyof typeof errorCategories;

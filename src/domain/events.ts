@@ -1,7 +1,9 @@
 import type { ActionId, IncidentId, TimelineEntryId, UserId } from './ids.js';
 import type { CloseReason, PersonKind, SlackChannelRef } from './incident.js';
 import type { NudgeKind } from './nudges.js';
+import type { PageId } from './page.js';
 import type { RoleName } from './role.js';
+import type { ComponentChange, PublicIncidentId, PublicStatus } from './status-page.js';
 import type { TimelineKind } from './timeline.js';
 import type { Actor } from './user.js';
 
@@ -57,7 +59,34 @@ export type DomainEvent =
   /** The lead set (or, with null, stopped) the team check-ins. */
   | { readonly type: 'checkins.scheduled'; readonly everyMs: number | null }
   /** A stakeholder update was posted (the comms lead's cadence restarts from it). */
-  | { readonly type: 'incident.update_posted'; readonly text: string };
+  | { readonly type: 'incident.update_posted'; readonly text: string }
+  /** Published to the status page (`first`: the public incident was created); `privateOverride`: although private. */
+  | {
+      readonly type: 'statuspage.published';
+      readonly publicIncidentId: PublicIncidentId;
+      readonly first: boolean;
+      readonly title: string;
+      readonly status: PublicStatus;
+      readonly message: string;
+      readonly components: readonly ComponentChange[];
+      readonly notifySubscribers: boolean;
+      readonly privateOverride: boolean;
+    }
+  /** Someone asked to page `target` (`lead` or a team); its job sends it. */
+  | { readonly type: 'page.requested'; readonly pageId: PageId; readonly target: string; readonly message: string }
+  /** The pager took the page: who asked, when, its key, and who was on call if the pager said. */
+  | {
+      readonly type: 'page.sent';
+      readonly pageId: PageId;
+      readonly target: string;
+      readonly message: string;
+      readonly dedupKey: string;
+      readonly requestedBy: PersonRef;
+      readonly requestedAt: string;
+      readonly onCall: readonly string[] | null;
+    }
+  /** The incident closed: the page was resolved at the pager, or (`cancelled`) never sent. */
+  | { readonly type: 'page.ended'; readonly pageId: PageId; readonly target: string; readonly dedupKey: string; readonly cancelled: boolean };
 
 export type DomainEventType = DomainEvent['type'];
 

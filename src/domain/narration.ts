@@ -1,8 +1,10 @@
 import type { DomainEvent } from './events.js';
 import { formatDuration } from './duration.js';
 import { nudgeLabels } from './nudges.js';
+import { describePageTarget } from './page.js';
 import { roleLabel } from './role.js';
 import { severityLabel, type SeverityScale } from './severity.js';
+import { publicStatusLabels } from './status-page.js';
 import type { TimelineKind } from './timeline.js';
 
 /** A line the app writes on the timeline by itself when something happens. */
@@ -90,6 +92,24 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
       return { kind: 'reminder', text: event.everyMs === null ? 'Team check-ins stopped' : `Team check-ins every ${formatDuration(event.everyMs)}` };
     case 'incident.update_posted':
       return { kind: 'update', text: `Stakeholder update: ${event.text}` };
+    case 'statuspage.published': {
+      const what = event.first ? 'Published to the status page' : 'Status page updated';
+      const override = event.privateOverride ? ' (published although the incident is private)' : '';
+      return { kind: 'statusPage', text: `${what}: ${publicStatusLabels[event.status]} — ${event.message}${override}` };
+    }
+    case 'page.requested':
+      return null;
+    case 'page.sent': {
+      const onCall = event.onCall && event.onCall.length > 0 ? ` On call: ${event.onCall.join(', ')}.` : '';
+      return {
+        kind: 'page',
+        text: `Paged ${describePageTarget(event.target)}: ${event.message} — asked by ${event.requestedBy.name}.${onCall} (PagerDuty key ${event.dedupKey})`,
+      };
+    }
+    case 'page.ended':
+      return event.cancelled
+        ? { kind: 'page', text: `Page to ${describePageTarget(event.target)} not sent: the incident closed first` }
+        : { kind: 'page', text: `Page to ${describePageTarget(event.target)} resolved in PagerDuty (key ${event.dedupKey})` };
     case 'action.completed':
     case 'action.reopened':
     case 'action.updated':

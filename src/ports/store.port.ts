@@ -3,6 +3,8 @@ import type { AuditRecord } from '../domain/events.js';
 import type { ActionId, ApiTokenId, IncidentId, SlackUserId, TimelineEntryId, UserId } from '../domain/ids.js';
 import type { Incident, IncidentPerson, IncidentStatus, PersonKind } from '../domain/incident.js';
 import type { NudgeKind, NudgeState } from '../domain/nudges.js';
+import type { Page, PageId } from '../domain/page.js';
+import type { ComponentState, PublicIncident, Published } from '../domain/status-page.js';
 import type { TimelineChange, TimelineEntry, TimelineRevision } from '../domain/timeline.js';
 import type { User } from '../domain/user.js';
 import type { JobQueue, JobStore } from './jobs.port.js';
@@ -156,6 +158,30 @@ export interface SlackMessageRepository {
   save(incidentId: IncidentId, kind: string, ref: SlackMessageRef): Promise<void>;
 }
 
+/** The built-in status page's record: only what was published. */
+export interface StatusPageRepository {
+  /** The public incident of one of our incidents, with its updates (newest first), if ever published. */
+  findByIncident(incidentId: IncidentId): Promise<PublicIncident | null>;
+  /** Saves a publication: the public incident (created or changed), its new update, the components' states. */
+  savePublication(published: Published): Promise<void>;
+  /** Every public incident with its updates, most recently updated first. */
+  list(): Promise<PublicIncident[]>;
+  /** The latest published state of each component ever touched. */
+  componentStates(): Promise<Map<string, ComponentState>>;
+}
+
+/** The pages each incident sent (the Pager port's work, recorded). */
+export interface PageRepository {
+  insert(page: Page): Promise<void>;
+  findById(id: PageId): Promise<Page | null>;
+  /** Oldest first. */
+  forIncident(incidentId: IncidentId): Promise<Page[]>;
+  /** `requested` → `sent`; false when it was not waiting (already sent, or cancelled). */
+  markSent(id: PageId, at: Date, onCall: readonly string[] | null): Promise<boolean>;
+  /** `sent` → `resolved`, or `requested` → `cancelled`; false when it was not in that state. */
+  markEnded(id: PageId, status: 'resolved' | 'cancelled', at: Date): Promise<boolean>;
+}
+
 export interface Repositories {
   readonly incidents: IncidentRepository;
   readonly people: IncidentPeopleRepository;
@@ -168,6 +194,8 @@ export interface Repositories {
   readonly jobs: JobQueue;
   readonly idempotency: IdempotencyRepository;
   readonly slackMessages: SlackMessageRepository;
+  readonly pages: PageRepository;
+  readonly statusPage: StatusPageRepository;
   /**
    * Runs `callback` once the surrounding transaction has committed (at once outside one): for
    * telling the world about a change (live updates) only when it is really there.

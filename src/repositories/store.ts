@@ -11,10 +11,12 @@ import { createAuditRepository } from './audit.repository.js';
 import { createIdempotencyRepository } from './idempotency.repository.js';
 import { createIncidentPeopleRepository } from './incident-people.repository.js';
 import { createNudgeRepository } from './nudge.repository.js';
+import { createPageRepository } from './page.repository.js';
 import { createIncidentRepository } from './incident.repository.js';
 import { createJobQueue, createJobStore } from './job.repository.js';
 import type { Db } from './rows.js';
 import { createSlackMessageRepository } from './slack-message.repository.js';
+import { createStatusPageRepository } from './status-page.repository.js';
 import { createTimelineRepository } from './timeline.repository.js';
 import { createUserRepository } from './user.repository.js';
 
@@ -32,6 +34,8 @@ function repositories(db: Db, engine: Engine, clock: Clock, jobs: JobQueue, afte
     jobs,
     idempotency: createIdempotencyRepository(db),
     slackMessages: createSlackMessageRepository(db, now),
+    pages: createPageRepository(db),
+    statusPage: createStatusPageRepository(db),
     afterCommit,
   };
 }

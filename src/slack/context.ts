@@ -4,8 +4,11 @@ import type { SeverityScale } from '../domain/severity.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { Store } from '../ports/store.port.js';
 import type { ActionService } from '../services/action.service.js';
+import type { CallService } from '../services/call.service.js';
 import type { IncidentService } from '../services/incident.service.js';
 import type { NudgeService } from '../services/nudge.service.js';
+import type { PageService } from '../services/page.service.js';
+import type { StatusPageService } from '../services/status-page.service.js';
 import type { TimelineService } from '../services/timeline.service.js';
 import type { UserService } from '../services/user.service.js';
 import type { SlackFeatures } from './blocks/index.js';
@@ -35,4 +38,9 @@ export interface SlackContext {
   readonly actions: ActionService;
   readonly users: UserService;
   readonly nudges: NudgeService;
+  /** Paging (PagerDuty); null when PAGERDUTY_ROUTING_KEY is unset. */
+  readonly pages: PageService | null;
+  readonly statusPage: StatusPageService;
+  /** Conference calls; null when CALL_URL_TEMPLATE is unset. */
+  readonly calls: CallService | null;
 }

@@ -1,10 +1,13 @@
 import type { DomainEvent } from '../domain/events.js';
+import type { TimelineEntryId } from '../domain/ids.js';
 import { holderOf, type Incident } from '../domain/incident.js';
 import { narrate } from '../domain/narration.js';
 import type { User } from '../domain/user.js';
 import type { ChangeListener, IncidentChange } from '../ports/change-listener.port.js';
 import type { Repositories } from '../ports/store.port.js';
+import { CALL_SOURCE_REF } from '../services/call.service.js';
 import {
+  renderCallStarted,
   renderCheckinsScheduled,
   renderClosedMessage,
   renderNudgeSnoozed,
@@ -14,8 +17,10 @@ import {
   type SlackMessage,
 } from './blocks/index.js';
 import { escapeMrkdwn, keepSlackMarkup, mention } from './blocks/mrkdwn.js';
+import { truncatePlain } from './blocks/limits.js';
 import type { SeverityScale } from '../domain/severity.js';
 import { enqueueSlackJob } from './jobs/catalogue.js';
+import { renderPageSent } from './blocks/page.js';
 
 // Changes that alter what the announcement or the channel topic shows.
 const headlineEvents = new Set<DomainEvent['type']>([
@@ -47,6 +52,14 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
       { incidentId: incident.id, text: message.text, blocks: message.blocks as unknown as Record<string, unknown>[] },
       { incidentId: incident.id },
     );
+  }
+
+  /** A new call: its link in the channel, and bookmarked there (once: the service records one call per incident). */
+  async function announceCall(repos: Repositories, incident: Incident, entryId: TimelineEntryId, who: string): Promise<void> {
+    const entry = await repos.timeline.findById(incident.id, entryId);
+    if (!incident.channel || !entry?.link) return;
+    await post(repos, incident, renderCallStarted(entry.link, who));
+    await enqueueSlackJob(repos.jobs, 'slack.call.bookmark', { incidentId: incident.id, link: entry.link }, { incidentId: incident.id });
   }
 
   const plain = (text: string): SlackMessage => ({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
@@ -82,6 +95,9 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             await enqueueSlackJob(repos.jobs, 'slack.channel.topic', { incidentId: id }, queue);
             await enqueueSlackJob(repos.jobs, 'slack.channel.bookmark', { incidentId: id }, queue);
             await enqueueSlackJob(repos.jobs, 'slack.channel.kickoff', { incidentId: id }, queue);
+            // A call started from the announcement before there was a channel.
+            const call = await repos.timeline.findBySourceRef(id, CALL_SOURCE_REF);
+            if (call?.link) await enqueueSlackJob(repos.jobs, 'slack.call.bookmark', { incidentId: id, link: call.link }, queue);
             break;
           }
           case 'incident.role_assigned': {
@@ -105,9 +121,12 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
           case 'incident.role_unassigned':
             await post(repos, incident, renderRoleAnnouncement({ role: event.role, holder: null, previous: event.previous }));
             break;
-          case 'incident.closed':
-            await post(repos, incident, renderClosedMessage(incident, { publicUrl: ctx.publicUrl, note: event.note }));
+          case 'incident.closed': {
+            const onStatusPage = await repos.statusPage.findByIncident(id);
+            const statusPageOpen = onStatusPage !== null && onStatusPage.status !== 'resolved';
+            await post(repos, incident, renderClosedMessage(incident, { publicUrl: ctx.publicUrl, note: event.note, statusPageOpen }));
             break;
+          }
           case 'incident.field_changed':
           case 'incident.reopened':
           case 'incident.promoted':
@@ -127,6 +146,7 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             break;
           case 'timeline.entry_added':
             if (event.kind === 'note') await post(repos, incident, plain(`Noted on the timeline — ${by(actor.user)}`));
+            if (event.kind === 'call') await announceCall(repos, incident, event.entryId, by(actor.user));
             break;
           case 'nudge.sent':
             // Rendered when sent (the check-in shows the actions then); the archive follows its notice in the queue.
@@ -152,6 +172,32 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             await post(repos, incident, update);
             break;
           }
+          case 'statuspage.published': {
+            // A section holds 3000 characters; the whole message is on the status page.
+            const told = escapeMrkdwn(truncatePlain(narrate(event, ctx.severities)?.text ?? '', 2500));
+            await post(repos, incident, plain(`${told} — ${by(actor.user)} (<${ctx.publicUrl}/status|status page>)`));
+            break;
+          }
+          case 'page.sent': {
+            // The job sent it as the system; the channel names who asked.
+            const requester = await repos.users.findById(event.requestedBy.id);
+            const message = renderPageSent(incident, {
+              target: event.target,
+              message: event.message,
+              by: requester ? by(requester) : escapeMrkdwn(event.requestedBy.name),
+              onCall: event.onCall,
+              dedupKey: event.dedupKey,
+              publicUrl: ctx.publicUrl,
+            });
+            await post(repos, incident, message);
+            break;
+          }
+          case 'page.ended': {
+            const told = narrate(event, ctx.severities)?.text;
+            if (told) await post(repos, incident, plain(`:pager: ${escapeMrkdwn(told)}`));
+            break;
+          }
+          case 'page.requested':
           case 'incident.declared':
           case 'action.updated':
           case 'timeline.entry_revised':

@@ -7,8 +7,11 @@ import type { JobHandler } from '../jobs/worker.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { Store } from '../ports/store.port.js';
 import type { ActionService } from '../services/action.service.js';
+import type { CallService } from '../services/call.service.js';
 import type { IncidentService } from '../services/incident.service.js';
 import type { NudgeService } from '../services/nudge.service.js';
+import type { PageService } from '../services/page.service.js';
+import type { StatusPageService } from '../services/status-page.service.js';
 import type { TimelineService } from '../services/timeline.service.js';
 import type { UserService } from '../services/user.service.js';
 import { boltLogger } from './bolt-logger.js';
@@ -18,8 +21,10 @@ import { registerAppMention } from './listeners/app-mention.listener.js';
 import { registerButtons } from './listeners/buttons.listener.js';
 import { registerMembers } from './listeners/members.listener.js';
 import { registerNudgeButtons } from './listeners/nudge-buttons.listener.js';
+import { registerPaging } from './listeners/page.listener.js';
 import { registerPins } from './listeners/pins.listener.js';
 import { registerSlashCommand } from './listeners/slash-command.listener.js';
+import { registerStatusPage } from './listeners/status-page.listener.js';
 import { registerViews } from './listeners/views.listener.js';
 import { FastifyReceiver, registerSlackRoute } from './receiver.js';
 import { createSlackApi, type SlackApi } from './slack-api.js';
@@ -36,6 +41,11 @@ export interface SlackModuleDeps {
   readonly actions: ActionService;
   readonly users: UserService;
   readonly nudges: NudgeService;
+  /** Null when PAGERDUTY_ROUTING_KEY is unset. */
+  readonly pages: PageService | null;
+  readonly statusPage: StatusPageService;
+  /** Null when CALL_URL_TEMPLATE is unset. */
+  readonly calls: CallService | null;
 }
 
 /** auth.test once it answers; until then null, and asked again next time (Slack may be down at start). */
@@ -72,7 +82,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
     publicUrl: deps.publicUrl,
     severities: deps.severities,
     // Paging and calls arrive with their integrations; until then their buttons stay hidden.
-    features: { pager: false, call: false },
+    features: { pager: deps.pages !== null, call: deps.calls !== null },
     api,
     store: deps.store,
     clock: deps.clock,
@@ -83,6 +93,9 @@ export function createSlackModule(deps: SlackModuleDeps) {
     actions: deps.actions,
     users: deps.users,
     nudges: deps.nudges,
+    pages: deps.pages,
+    statusPage: deps.statusPage,
+    calls: deps.calls,
   };
 
   const socketMode = config.appToken !== null;
@@ -112,7 +125,9 @@ export function createSlackModule(deps: SlackModuleDeps) {
   registerMembers(bolt, ctx);
   registerButtons(bolt, ctx);
   registerNudgeButtons(bolt, ctx);
+  registerPaging(bolt, ctx);
   registerViews(bolt, ctx);
+  registerStatusPage(bolt, ctx);
 
   return {
     mode: socketMode ? ('socket' as const) : ('http' as const),

@@ -339,13 +339,15 @@ describeEngines('Slack: commands in the incident channel', (ctx) => {
     assert.deepEqual(inc.channelMessagesMatching(/frobnicate/), []);
   });
 
-  ctx.test('statuspage says clearly that no status page is configured', async () => {
+  // The built-in status page is always there; the flow itself is in slack-status-page.test.ts.
+  ctx.test('statuspage answers with the button that opens the status page form, by mention and by slash command', async () => {
     const inc = await open('Status page wanted');
     await inc.mention(LENA, 'statuspage');
     const [reply] = await inc.settled(inc.ephemeralTo(LENA));
-    assert.match(callText(reply!), /status page is configured|not configured/i);
+    assert.match(callText(reply!), new RegExp(`Publish ${inc.reference} to the status page\\?`));
+    assert.deepEqual(buttonIds(reply!.params.blocks), ['statuspage.open']);
     const answer = await inc.slash(LENA, 'statuspage');
-    assert.match(answer.reply, /status page is configured|not configured/i);
+    assert.match(answer.reply, /"action_id":"statuspage.open"/);
   });
 
   // --- outside an incident channel ---------------------------------------------------------

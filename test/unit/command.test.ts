@@ -412,6 +412,26 @@ describe('parseCommand: update, checkins, keep and rca booked', () => {
     assertInvalid('rca', /^Usage: rca booked/);
     assertInvalid('rca maybe', /^Usage: rca booked/);
   });
+
+  it('reads call, in any case, and refuses anything after it', () => {
+    assert.deepEqual(parse('call'), { kind: 'call' });
+    assert.deepEqual(parse(' CALL '), { kind: 'call' });
+    assertInvalid('call me maybe', /^Usage: call \(nothing after it\)/);
+  });
+
+  it('reads page lead, escalate and its aliases (esc, page alone)', () => {
+    assert.deepEqual(parse('page lead'), { kind: 'pageLead' });
+    assert.deepEqual(parse('Page on-call lead'), { kind: 'pageLead' });
+    assert.deepEqual(parse('escalate'), { kind: 'escalate' });
+    assert.deepEqual(parse('esc'), { kind: 'escalate' });
+    assert.deepEqual(parse('page'), { kind: 'escalate' });
+    assertInvalid('page the database folks', /^Usage: page lead, or escalate/);
+    assertInvalid('escalate now', /^Usage: escalate \(nothing after it\)/);
+  });
+
+  it('suggests call for a slip of the keyboard', () => {
+    assert.match(refusal('cal').message, /Did you mean "call"\?/);
+  });
 });
 
 describe('commandKinds and commandHelp', () => {
@@ -433,6 +453,9 @@ describe('commandKinds and commandHelp', () => {
     checkins: true,
     keepChannel: true,
     rcaBooked: true,
+    call: true,
+    pageLead: true,
+    escalate: true,
   };
 
   it('lists every kind of the command union exactly once', () => {

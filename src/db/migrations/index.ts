@@ -6,6 +6,8 @@ import { jobsActiveIndexMigration } from './0003-jobs-active-index.js';
 import { apiTokenScopeMigration } from './0004-api-token-scope.js';
 import { incidentPeopleMigration } from './0005-incident-people.js';
 import { nudgesMigration } from './0006-nudges.js';
+import { statusPageMigration } from './0007-status-page.js';
+import { pagesMigration } from './0008-pages.js';
 
 /** Every migration, in order. Names sort; never rename or edit one that has shipped. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -16,5 +18,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0004-api-token-scope': apiTokenScopeMigration(),
     '0005-incident-people': incidentPeopleMigration(),
     '0006-nudges': nudgesMigration(),
+    '0007-status-page': statusPageMigration(engine),
+    '0008-pages': pagesMigration(),
   };
 }

@@ -16,12 +16,14 @@ import type { IdentityProvider } from '../../ports/identity-provider.port.js';
 import type { LiveUpdates } from '../../ports/live-updates.port.js';
 import type { ActionService } from '../../services/action.service.js';
 import type { IncidentService } from '../../services/incident.service.js';
+import type { StatusPageService } from '../../services/status-page.service.js';
 import type { TimelineService } from '../../services/timeline.service.js';
 import type { UserService } from '../../services/user.service.js';
 import { authRoutes } from './auth.routes.js';
 import { incidentPages } from './incidents.routes.js';
 import { liveRoutes } from './live.routes.js';
 import { readSession, type SessionOptions } from './session.js';
+import { statusPageRoutes } from './status-page.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,6 +43,8 @@ export interface WebDeps {
   readonly timeline: TimelineService;
   readonly actions: ActionService;
   readonly users: UserService;
+  /** What the public status page shows (only what was published). */
+  readonly statusPage: StatusPageService;
   /** Changes to push to open pages. */
   readonly live: LiveUpdates;
   /** Where people sign in; none outside production means the development sign-in. */
@@ -55,6 +59,8 @@ export interface WebContext extends WebDeps {
   viewer(request: FastifyRequest): Viewer;
   /** Renders a page with what every page needs (the person, the CSRF token, the dev banner). */
   render(request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>): Promise<FastifyReply>;
+  /** Renders a public page: nothing about the person (no session, no CSRF cookie), the same CSP. */
+  renderPublic(reply: FastifyReply, view: string, data: Record<string, unknown>): Promise<FastifyReply>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -95,6 +101,11 @@ export function webPlugin(deps: WebDeps) {
           cspNonce: nonce,
         });
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+      },
+      renderPublic: async (reply, view, data) => {
+        const nonce = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script;
+        const html = env.render(view, { ...data, cspNonce: nonce });
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
       },
     };
 
@@ -145,8 +156,10 @@ export function webPlugin(deps: WebDeps) {
     app.decorateRequest('webUser', null);
     // Assets need nobody signed in: no database read for each stylesheet, font and image.
     const assetPath = /^\/(assets|moj-assets|stylesheets|javascripts)\//;
+    // Nor does the public status page: it is the same for everyone, and it is read most in an outage.
+    const publicPath = /^\/status(\.json|\/feed\.atom)?(\?|$)/;
     app.addHook('onRequest', async (request) => {
-      if (assetPath.test(request.url)) return;
+      if (assetPath.test(request.url) || publicPath.test(request.url)) return;
       const userId = readSession(request, session);
       request.webUser = userId ? await deps.users.byId(userId) : null;
     });
@@ -189,5 +202,6 @@ export function webPlugin(deps: WebDeps) {
     await app.register(authRoutes(ctx));
     await app.register(incidentPages(ctx));
     await app.register(liveRoutes(deps.live, isAdmin));
+    await app.register(statusPageRoutes(ctx));
   };
 }

@@ -9,6 +9,8 @@ export interface ClosedMessageOptions {
   readonly publicUrl: string;
   /** The note given when closing, if any (typed in Slack: mentions and links are kept). */
   readonly note?: string | null;
+  /** The incident is on the status page and not resolved there: offer to resolve it. */
+  readonly statusPageOpen?: boolean;
 }
 
 function closedLine(incident: Incident): string {
@@ -33,6 +35,7 @@ export function renderClosedMessage(incident: Incident, options: ClosedMessageOp
       : `Whoever told people about this incident: ${tell}`,
     `${lead ? `${mention(lead)} (incident lead)` : 'Incident lead'}: schedule the root cause analysis (RCA) session, record what it finds and share it with the team.`,
   ];
+  if (options.statusPageOpen) steps.push('The status page still shows this incident: resolve it there (all its components back to operational).');
   if (incident.closeReason !== 'blocked') steps.push('Archive this channel once the work here is done.');
 
   const blocks: KnownBlock[] = [section(closedLine(incident), url)];
@@ -41,7 +44,10 @@ export function renderClosedMessage(incident: Incident, options: ClosedMessageOp
   blocks.push(context(slackLink(url, `${incident.reference} on the incident site`)));
   blocks.push({
     type: 'actions',
-    elements: [button({ actionId: actionIds.reopen, text: 'Reopen', value: incident.id })],
+    elements: [
+      ...(options.statusPageOpen ? [button({ actionId: actionIds.resolveStatusPage, text: 'Resolve on the status page', value: incident.id, style: 'primary' })] : []),
+      button({ actionId: actionIds.reopen, text: 'Reopen', value: incident.id }),
+    ],
   });
 
   const reason = incident.closeReason ? ` (${incident.closeReason})` : '';

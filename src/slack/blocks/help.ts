@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { SeverityScale } from '../../domain/severity.js';
 import { context, header, section } from './elements.js';
+import { renderHelpChannels, type HelpChannelLike } from './help-channels.js';
 import { fallbackText, fitBlocks, type SlackMessage } from './limits.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
@@ -10,6 +11,8 @@ export interface HelpOptions {
   readonly severities: SeverityScale;
   /** How the bot is mentioned: `<@U0BOT>` (rendered as a mention) or `@incident-bot`. */
   readonly botMention: string;
+  /** Where to ask for outside help (HELP_CHANNELS); none: not shown. */
+  readonly helpChannels?: readonly HelpChannelLike[];
 }
 
 type Command = readonly [usage: string, what: string];
@@ -49,6 +52,7 @@ function groups(severities: SeverityScale): readonly (readonly [title: string, c
         ['update <text>', 'post a stakeholder update (announcement channel and here)'],
         ['checkins every <30m|1h>', 'remind the team to check in on a schedule'],
         ['checkins off', 'stop the check-ins'],
+        ['call', 'start a conference call (or show the one running)'],
       ],
     ],
     [
@@ -78,6 +82,8 @@ export function renderHelp(options: HelpOptions): SlackMessage {
     const lines = commands.map(([usage, what]) => `• \`${escapeMrkdwn(usage)}\` — ${what}`);
     blocks.push(section(`*${title}*\n${lines.join('\n')}`));
   }
+  const outside = renderHelpChannels(options.helpChannels ?? []);
+  if (outside) blocks.push(section(outside));
   blocks.push(context(`*Anywhere else:* \`${slash} &lt;what happened&gt;\` declares a new incident.`));
   return { text: fallbackText(`Incident commands: type ${slash} help in an incident channel.`), blocks: fitBlocks(blocks) };
 }

@@ -21,6 +21,10 @@ export const actionIds = {
   snoozeNudge: 'nudge.snooze',
   /** On a reminder: answered for good ("RCA is booked", "Keep channel"). Value: {@link encodeStopNudgeValue}. */
   stopNudge: 'nudge.stop',
+  /** Opens the status page modal (the answer to `statuspage`). Value: the incident id. */
+  openStatusPage: 'statuspage.open',
+  /** On the close message: resolve the public incident, components operational. Value: the incident id. */
+  resolveStatusPage: 'statuspage.resolve',
   kind: 'kind',
   title: 'title',
   summary: 'summary',
@@ -31,6 +35,12 @@ export const actionIds = {
   reason: 'reason',
   blockedUntil: 'blocked_until',
   note: 'note',
+  publicStatus: 'public_status',
+  message: 'message',
+  notifySubscribers: 'notify_subscribers',
+  publishPrivate: 'publish_private',
+  /** Every component's select; its block is {@link componentBlockId}. */
+  componentState: 'component_state',
 } as const;
 
 /** `block_id`s of modal inputs: read `state.values[blockIds.title][actionIds.title].value`. */
@@ -45,13 +55,22 @@ export const blockIds = {
   reason: 'reason',
   blockedUntil: 'blocked_until',
   note: 'note',
+  publicStatus: 'public_status',
+  message: 'message',
+  notifySubscribers: 'notify_subscribers',
+  publishPrivate: 'publish_private',
 } as const;
+
+/** The block of one component's state in the status page modal: the name is read back from it. */
+export const componentBlockPrefix = 'component:';
+export const componentBlockId = (name: string) => `${componentBlockPrefix}${name}`;
 
 /** `callback_id`s of the modals, matched on `view_submission`. */
 export const viewCallbackIds = {
   declare: 'incident.declare',
   edit: 'incident.edit',
   close: 'incident.close',
+  statusPage: 'statuspage.publish',
 } as const;
 
 /** Option values of the radio buttons, checkboxes and selects above. */
@@ -66,6 +85,10 @@ export const optionValues = {
   blocked: 'blocked',
   /** severity select in the edit modal: clear the severity. Never a scale key. */
   severityNotSet: '__not_set__',
+  /** A component select in the status page modal: not part of this update. Never a state. */
+  componentUnaffected: '__unaffected__',
+  notifySubscribers: 'notify',
+  publishPrivate: 'publish_private',
 } as const;
 
 // Prefixed: the domain's `ActionId` is an incident action item, not a Slack action.

@@ -1,5 +1,6 @@
 /** Block Kit renderers: pure functions from domain state to Slack payloads. */
 export { channelNameFor, slugify, withSuffix, CHANNEL_NAME_MAX } from './channel-name.js';
+export { callNotConfiguredText, renderCallReply, renderCallStarted } from './call.js';
 export { renderCloseModal, type CloseModalOptions } from './close-modal.js';
 export { renderClosedMessage, type ClosedMessageOptions } from './closed-message.js';
 export { renderCommandReply } from './command-reply.js';
@@ -14,6 +15,7 @@ export { limits, type SlackMessage } from './limits.js';
 export { escapeMrkdwn, keepSlackMarkup, type PersonLike } from './mrkdwn.js';
 export { renderReporterConfirmation, type ReporterConfirmationOptions } from './reporter-confirmation.js';
 export { renderRoleAnnouncement, renderRoleDm, type RoleAnnouncementInput, type RoleDmOptions } from './roles.js';
+export { renderStatusPageModal, renderStatusPagePrompt, type StatusPageModalOptions } from './status-page-modal.js';
 export { renderTopic } from './topic.js';
 export {
   missingDetails,

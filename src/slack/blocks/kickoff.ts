@@ -2,6 +2,7 @@ import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { Incident } from '../../domain/incident.js';
 import type { BuiltInRole } from '../../domain/role.js';
 import { button, context, section } from './elements.js';
+import { renderHelpChannels, type HelpChannelLike } from './help-channels.js';
 import { actionIds, encodeTakeRoleValue } from './ids.js';
 import { commandExample, DEFAULT_INVOCATION, holderText, type SlackFeatures } from './incident-parts.js';
 import { fallbackText, fitBlocks, type SlackMessage } from './limits.js';
@@ -12,6 +13,8 @@ export interface KickoffOptions {
   readonly features: SlackFeatures;
   /** How to reach the bot in this channel: `<@U0BOT>` or `/opg-incident`. Defaults to `/incident`. */
   readonly invocation?: string;
+  /** Where to ask for outside help (HELP_CHANNELS); none: not shown. */
+  readonly helpChannels?: readonly HelpChannelLike[];
 }
 
 const roleOffers: readonly { role: BuiltInRole; label: string; duty: string; take: string }[] = [
@@ -54,6 +57,8 @@ export function renderKickoff(incident: Incident, options: KickoffOptions): Slac
   if (options.features.pager) extra.push(button({ actionId: actionIds.pageLead, text: 'Page on-call lead', value: incident.id }));
   if (options.features.call) extra.push(button({ actionId: actionIds.startCall, text: 'Start a call', value: incident.id }));
   if (extra.length > 0) blocks.push({ type: 'actions', elements: extra } satisfies ActionsBlock);
+  const outside = renderHelpChannels(options.helpChannels ?? []);
+  if (outside) blocks.push(section(outside));
   blocks.push(context(`Type ${run('help')} for every command.`));
 
   const text = `${ref}: ${escapeMrkdwn(incident.title)}. Next: page the on-call lead, then fill the lead and scribe roles.`;

@@ -28,6 +28,8 @@ export interface NudgeOptions {
   readonly openActions?: readonly Action[];
   /** When the channel will be archived, for the warning. */
   readonly archiveAt?: Date | null;
+  /** A pager is configured: the no-lead reminder offers "Page on-call lead". */
+  readonly pager?: boolean;
 }
 
 type Parts = { readonly lines: string; readonly fallback: string; readonly buttons?: readonly Button[]; readonly hint?: string };
@@ -99,7 +101,11 @@ function partsOf(kind: NudgeKind, incident: Incident, options: NudgeOptions): Pa
       return {
         lines: `:rotating_light: *Nobody is leading ${ref} yet.* Someone has to coordinate: take the lead, or page the on-call incident lead.`,
         fallback: `Nobody is leading ${ref} yet: take the lead or page the on-call lead.`,
-        buttons: [takeRole(incident, 'lead', "I'll lead"), snooze(incident, kind, SNOOZE_SHORT_MS)],
+        buttons: [
+          takeRole(incident, 'lead', "I'll lead"),
+          ...(options.pager ? [button({ actionId: actionIds.pageLead, text: 'Page on-call lead', value: incident.id })] : []),
+          snooze(incident, kind, SNOOZE_SHORT_MS),
+        ],
         hint: `Or name them: ${run('lead @person')}`,
       };
     case 'no_scribe':

@@ -3,10 +3,12 @@ import { DomainError } from '../../domain/errors.js';
 import { formatDuration, incidentDuration } from '../../domain/duration.js';
 import type { Incident } from '../../domain/incident.js';
 import type { Actor } from '../../domain/user.js';
-import { renderHelp } from '../blocks/index.js';
+import { renderHelp, renderStatusPagePrompt } from '../blocks/index.js';
 import type { SlackContext } from '../context.js';
 import { enqueueSlackJob } from '../jobs/catalogue.js';
 import { slugify } from '../blocks/channel-name.js';
+import { startCall } from './start-call.js';
+import { pagerNotConfiguredText, renderEscalate, renderPagePrompt } from '../blocks/page.js';
 
 /** What a command answers the person who typed it (only they see it); null when the channel's confirmation is enough. */
 export interface CommandReply {
@@ -70,8 +72,12 @@ export async function runCommand(
       const state = incident.status === 'open' ? 'has been open for' : 'lasted';
       return { text: `${incident.reference} ${state} ${formatDuration(ms)}.` };
     }
-    case 'statuspage':
-      return { text: 'No status page is configured yet, so there is nothing to update. Tell those affected directly for now.' };
+    case 'statuspage': {
+      // A mention brings no trigger_id, so no modal can open from it: a button does.
+      const published = (await ctx.statusPage.forIncident(id)) !== null;
+      const prompt = renderStatusPagePrompt(incident, { published, publicUrl: ctx.publicUrl });
+      return { text: prompt.text, blocks: prompt.blocks as unknown as Record<string, unknown>[] };
+    }
     case 'update':
       await ctx.nudges.postUpdate(actor, id, command.text);
       return null;
@@ -84,9 +90,21 @@ export async function runCommand(
     case 'rcaBooked':
       await ctx.nudges.stop(actor, id, 'schedule_rca');
       return null;
+    case 'call': {
+      const text = await startCall(ctx, actor, id);
+      return text ? { text } : null;
+    }
+    case 'pageLead':
+    case 'escalate': {
+      if (!ctx.pages) return { text: pagerNotConfiguredText };
+      if (incident.status !== 'open') return { text: `${incident.reference} is closed: reopen it before paging anyone.` };
+      // A mention brings no trigger_id, so no modal can open from it: a button does.
+      const prompt = command.kind === 'pageLead' ? renderPagePrompt(incident) : renderEscalate(incident, ctx.pages.teams());
+      return { text: prompt.text, blocks: prompt.blocks as unknown as Record<string, unknown>[] };
+    }
     case 'help': {
       const bot = ctx.bot.known();
-      const help = renderHelp({ commandName: ctx.config.command, severities: ctx.severities, botMention: bot ? `<@${bot}>` : '@incident' });
+      const help = renderHelp({ commandName: ctx.config.command, severities: ctx.severities, botMention: bot ? `<@${bot}>` : '@incident', helpChannels: ctx.config.helpChannels });
       return { text: help.text, blocks: help.blocks as unknown as Record<string, unknown>[] };
     }
   }

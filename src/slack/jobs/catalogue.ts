@@ -19,6 +19,8 @@ export const slackJobSchemas = {
   'slack.channel.invite': z.object({ incidentId: z.string(), users: z.array(z.string()) }),
   'slack.channel.topic': z.object({ incidentId: z.string() }),
   'slack.channel.bookmark': z.object({ incidentId: z.string() }),
+  /** Bookmark the incident's conference call in its channel. */
+  'slack.call.bookmark': z.object({ incidentId: z.string(), link: z.string() }),
   /** The first message in a new channel: what it is for and the next steps, rendered when sent. */
   'slack.channel.kickoff': z.object({ incidentId: z.string() }),
   'slack.channel.rename': z.object({ incidentId: z.string(), name: z.string(), requestedBy: z.string() }),

@@ -137,9 +137,15 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
       await api.addBookmark(i.channel.id, `${i.reference} incident document`, incidentUrl(ctx.publicUrl, i));
     },
 
+    async 'slack.call.bookmark'({ incidentId, link }) {
+      const i = await incident(incidentId);
+      if (!i.channel) return;
+      await api.addBookmark(i.channel.id, 'Conference call', link);
+    },
+
     async 'slack.channel.kickoff'({ incidentId }) {
       const i = await incident(incidentId);
-      await inChannel(i, renderKickoff(i, { publicUrl: ctx.publicUrl, features: ctx.features, invocation: config.command }));
+      await inChannel(i, renderKickoff(i, { publicUrl: ctx.publicUrl, features: ctx.features, invocation: config.command, helpChannels: config.helpChannels }));
     },
 
     async 'slack.channel.rename'({ incidentId, name, requestedBy }) {

@@ -29,6 +29,7 @@ export function createNudgeHandlers(ctx: SlackContext): {
         now: ctx.clock.now(),
         openActions,
         archiveAt,
+        pager: ctx.features.pager,
       });
       if (!message) return;
       await api.postMessage(incident.channel.id, message);

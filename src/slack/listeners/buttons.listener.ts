@@ -4,6 +4,7 @@ import { DomainError } from '../../domain/errors.js';
 import { parseRoleName } from '../../domain/role.js';
 import { actionIds, renderCloseModal, renderEditModal } from '../blocks/index.js';
 import type { SlackContext } from '../context.js';
+import { startCall } from '../commands/start-call.js';
 import { enqueueSlackJob } from '../jobs/catalogue.js';
 import { failureText, slackActor } from './replies.js';
 
@@ -74,7 +75,10 @@ export function registerButtons(app: App, ctx: SlackContext): void {
     });
   });
 
-  for (const notYet of [actionIds.pageLead, actionIds.startCall]) {
-    on(notYet, async (body) => tell(body, 'That integration is not configured here yet.'));
-  }
+  // Several presses share one call: the service returns the first one's link.
+  on(actionIds.startCall, async (body, action) => {
+    const text = await startCall(ctx, await slackActor(ctx, body.user.id), action.value ?? '');
+    if (text) await tell(body, text);
+  });
+  // "Page on-call lead" is page.listener.ts's.
 }

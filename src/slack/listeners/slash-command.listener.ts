@@ -19,6 +19,9 @@ const channelOnly = new Set<IncidentCommand['kind']>([
   'checkins',
   'keepChannel',
   'rcaBooked',
+  'pageLead',
+  'escalate',
+  'call',
 ]);
 
 function looksLikeChannelCommand(text: string, severities: SeverityScale): boolean {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionIds, blockIds, optionValues } from '../blocks/index.js';
+import { actionIds, blockIds, componentBlockPrefix, optionValues } from '../blocks/index.js';
 import { fromSlackText } from './slack-text.js';
 
 /** One input's state as Slack sends it in `view.state.values[block][action]`. */
@@ -96,6 +96,32 @@ export function readCloseForm(values: Values): CloseForm {
     reason: selected(values, blockIds.reason, actionIds.reason) === optionValues.blocked ? 'blocked' : 'resolved',
     blockedUntil: input(values, blockIds.blockedUntil, actionIds.blockedUntil)?.selected_date ?? null,
     note: text(values, blockIds.note, actionIds.note),
+  };
+}
+
+export interface StatusPageForm {
+  readonly title: string;
+  readonly status: string;
+  readonly message: string;
+  /** Only the components given a state: "Not affected" ones are left out. */
+  readonly components: readonly { readonly name: string; readonly state: string }[];
+  readonly notifySubscribers: boolean;
+  readonly publishPrivate: boolean;
+}
+
+/** The status page modal's answers; each component's name is its block's id (see `componentBlockId`). */
+export function readStatusPageForm(values: Values): StatusPageForm {
+  const components = Object.keys(values)
+    .filter((block) => block.startsWith(componentBlockPrefix))
+    .map((block) => ({ name: block.slice(componentBlockPrefix.length), state: selected(values, block, actionIds.componentState) }))
+    .filter((c): c is { name: string; state: string } => c.state !== null && c.state !== optionValues.componentUnaffected);
+  return {
+    title: text(values, blockIds.title, actionIds.title) ?? '',
+    status: selected(values, blockIds.publicStatus, actionIds.publicStatus) ?? '',
+    message: text(values, blockIds.message, actionIds.message) ?? '',
+    components,
+    notifySubscribers: checked(values, blockIds.notifySubscribers, actionIds.notifySubscribers, optionValues.notifySubscribers),
+    publishPrivate: checked(values, blockIds.publishPrivate, actionIds.publishPrivate, optionValues.publishPrivate),
   };
 }
 

@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { PageId } from '../domain/page.js';
+import { PagerRefused, PagerUnavailable } from '../ports/pager.port.js';
+import { PAGER_RESOLVE_JOB, PAGER_TRIGGER_JOB, type PageService } from '../services/page.service.js';
+import { PermanentFailure, RetryLater } from './job-errors.js';
+import type { JobHandler } from './worker.js';
+
+const payload = z.object({ pageId: z.string() });
+
+/** The pager's outages are waited out; its refusals fail the job for good. */
+async function asJob(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof PagerUnavailable) throw new RetryLater(error.message, error.retryAfterMs);
+    if (error instanceof PagerRefused) throw new PermanentFailure(error.message);
+    throw error;
+  }
+}
+
+/** The paging jobs: send a page, resolve a page. */
+export function createPagerJobHandlers(pages: PageService): [string, JobHandler][] {
+  const pageIdOf = (raw: unknown) => ({ pageId: payload.parse(raw).pageId as PageId });
+  return [
+    [PAGER_TRIGGER_JOB, (job, log: Logger) => asJob(() => pages.trigger(pageIdOf(job.payload), log))],
+    [PAGER_RESOLVE_JOB, (job) => asJob(() => pages.resolve(pageIdOf(job.payload)))],
+  ];
+}

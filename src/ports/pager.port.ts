@@ -1,0 +1,59 @@
+/** What the person paged is told about the incident. */
+export interface PagedIncident {
+  readonly reference: string;
+  readonly title: string;
+  /** The severity's label, when set. */
+  readonly severity: string | null;
+  /** The incident's page on our site. */
+  readonly url: string;
+}
+
+export interface PageRequest {
+  readonly incident: PagedIncident;
+  /** `lead` or a team's configured name. */
+  readonly target: string;
+  /** Unique per page; the same key resolves it later. */
+  readonly pageKey: string;
+  readonly message: string;
+  /** Who asked for the page (a name, for the person woken). */
+  readonly requestedBy: string;
+}
+
+/** A team that can be paged besides the on-call lead (`escalate`). */
+export interface PagerTeam {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** The pager could not be reached or failed (5xx, timeout, rate limit): try again later. */
+export class PagerUnavailable extends Error {
+  readonly retryAfterMs: number | null;
+  constructor(message: string, retryAfterMs: number | null = null) {
+    super(message);
+    this.name = 'PagerUnavailable';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The pager refused the request (bad key, unknown team): retrying will not help. */
+export class PagerRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PagerRefused';
+  }
+}
+
+/**
+ * Waking people up, in incident language. Implemented by `integrations/pagerduty/`; registered
+ * only when configured. Every call may throw {@link PagerUnavailable} or {@link PagerRefused}.
+ */
+export interface Pager {
+  /** Teams that can be paged besides the lead, from configuration. */
+  readonly teams: readonly PagerTeam[];
+  /** Page the on-call person of `target` with this message. */
+  page(request: PageRequest): Promise<void>;
+  /** The page with this key is over (our incident closed). Resolving one already resolved is harmless. */
+  resolve(target: string, pageKey: string): Promise<void>;
+  /** Names of who is on call for `target` now, first level first; null when the pager cannot tell. */
+  whoIsOnCall(target: string): Promise<readonly string[] | null>;
+}
