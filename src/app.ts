@@ -7,11 +7,14 @@ import { connect } from './db/connect.js';
 import { buildServer } from './http/server.js';
 import { createNudgeJobHandlers } from './jobs/nudge-jobs.js';
 import { createPagerJobHandlers } from './jobs/pager-jobs.js';
+import { createStatusPageJobHandlers } from './jobs/statuspage-jobs.js';
 import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
 import { audienceOf, createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
 import { createGitHubProvider } from './integrations/github/github-provider.js';
 import { createOidcProvider } from './integrations/oidc/oidc-provider.js';
 import { createPagerDutyPager } from './integrations/pagerduty/pagerduty-pager.js';
+import { registerPagerDutyWebhook } from './integrations/pagerduty/pagerduty-webhook.js';
+import { createAtlassianStatusPagePublisher } from './integrations/statuspage/atlassian-statuspage-publisher.js';
 import { createLogger } from './logger.js';
 import type { IdentityProvider } from './ports/identity-provider.port.js';
 import type { LiveUpdatesHub } from './ports/live-updates.port.js';
@@ -26,8 +29,11 @@ import { createCallService } from './services/call.service.js';
 import type { ServiceDeps } from './services/context.js';
 import { createIncidentService } from './services/incident.service.js';
 import { createNudgeService } from './services/nudge.service.js';
+import { createPageAcknowledgementService } from './services/page-acknowledgement.service.js';
 import { createPageService } from './services/page.service.js';
+import { createPagingTeamService } from './services/paging-team.service.js';
 import { createStatusPageService } from './services/status-page.service.js';
+import { createStatusPageSyncService } from './services/statuspage-sync.service.js';
 import { createTimelineService } from './services/timeline.service.js';
 import { createUserService } from './services/user.service.js';
 import { createSlackModule, type SlackModule } from './slack/slack-module.js';
@@ -82,8 +88,18 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
   // After every change, the checks of the reminders it makes due (or not: the check decides).
   listeners.push(nudges.scheduler);
   // Registered only when configured: without it there is no page button, and closing resolves nothing.
-  const pages = config.pager ? createPageService(deps, createPagerDutyPager(config.pager), { publicUrl: config.publicUrl }) : null;
+  // Teams from configuration and from the site's admin page: the one lookup of a team's routing key.
+  const pagingTeams = createPagingTeamService(deps, { configTeams: config.pager?.teams ?? [] });
+  const pager = config.pager ? createPagerDutyPager(config.pager, { routingKeyOf: (name, use) => pagingTeams.routingKeyOf(name, use) }) : null;
+  const pages = pager ? createPageService(deps, pager, pagingTeams, { publicUrl: config.publicUrl }) : null;
   if (pages) listeners.push(pages.closer);
+  // Only with a webhook secret: PagerDuty's acknowledgements reach the channel (and may name the lead).
+  const pageAcknowledgements = pager && config.pager?.webhookSecret ? createPageAcknowledgementService(deps, pager) : null;
+  // Registered only when configured: publications then reach Atlassian Statuspage too, through jobs.
+  const statusPageSync = config.atlassianStatusPage
+    ? createStatusPageSyncService(deps, createAtlassianStatusPagePublisher(config.atlassianStatusPage))
+    : null;
+  if (statusPageSync) listeners.push(statusPageSync.syncer);
   return {
     config,
     clock,
@@ -97,6 +113,9 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
     users: createUserService(deps),
     nudges,
     pages,
+    pageAcknowledgements,
+    statusPageSync,
+    pagingTeams,
     statusPage: createStatusPageService(deps, { components: config.statusComponents }),
     // Registered only when configured: without it there is no call button.
     calls: config.callUrlTemplate ? createCallService(deps, config.callUrlTemplate) : null,
@@ -145,7 +164,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const handlers = new Map<string, JobHandler>([
     ...(slack ? slack.handlers : []),
     ...createNudgeJobHandlers(services.nudges),
-    ...(services.pages ? createPagerJobHandlers(services.pages) : []),
+    ...(services.pages ? createPagerJobHandlers(services.pages, services.pageAcknowledgements) : []),
+    ...(services.statusPageSync ? createStatusPageJobHandlers(services.statusPageSync) : []),
   ]);
   const worker = createWorker({
     store: services.store.jobStore,
@@ -157,6 +177,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   services.store.onJobsEnqueued(() => worker.wake());
 
+  const acknowledgements = services.pageAcknowledgements;
+  const webhookSecret = config.pager?.webhookSecret ?? null;
   const server = await buildServer({
     logger: services.logger,
     severities: config.severities,
@@ -170,7 +192,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       jobStats: () => services.store.jobStore.stats(services.clock.now()),
       jobsStuckAfterMs: config.jobsStuckAfterMs,
     },
-    routes: slack ? [(s) => slack.registerRoutes(s)] : [],
+    routes: [
+      ...(slack ? [(s: FastifyInstance) => slack.registerRoutes(s)] : []),
+      ...(acknowledgements && webhookSecret ? [(s: FastifyInstance) => registerPagerDutyWebhook(s, { secret: webhookSecret, receive: (n) => acknowledgements.receive(n) })] : []),
+    ],
     web: {
       publicUrl: config.publicUrl,
       production: config.env === 'production',
@@ -184,6 +209,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       users: services.users,
       live: services.live,
       statusPage: services.statusPage,
+      pagingTeams: services.pagingTeams,
+      pagerConfigured: config.pager !== null,
       identityProviders: identityProviders(config),
     },
   });

@@ -5,6 +5,7 @@ export const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-slack-signature"]',
+  'req.headers["x-pagerduty-signature"]',
   'headers.authorization',
   'authorization',
   'token',
@@ -13,6 +14,11 @@ export const redactPaths = [
   '*.token',
   '*.secret',
   '*.password',
+  // PagerDuty integration keys (configured or managed on the site's admin page) page whoever holds one.
+  'routingKey',
+  'routing_key',
+  '*.routingKey',
+  '*.routing_key',
 ];
 
 /** The one root logger; requests and jobs take children of it. */

@@ -3,6 +3,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from '../db/database-url.js';
 import type { NudgeSettings } from '../domain/nudges.js';
 import { callUrlTemplate, helpChannelList, type HelpChannel } from './calls.config.js';
 import { pagerConfig, pagerRoutingKey, pagerTeamList, pagerUrl, type PagerConfig } from './pager.config.js';
+import { atlassianStatusPageConfig, statusPageApiUrl, statusPageComponentList, statusPageId, type AtlassianStatusPageConfig } from './statuspage.config.js';
 import { commsCadence, duration, durationOrOff, nudgeSettings, nudgeTiming, timeZone, workingHours } from './nudges.config.js';
 import { defaultSeverityScale, type SeverityScale } from '../domain/severity.js';
 
@@ -43,13 +44,22 @@ export const configVariables = [
     default: '(none)',
   },
   { name: 'PAGERDUTY_ROUTING_KEY', description: 'PagerDuty Events API v2 integration key of the service that pages the on-call incident lead. Turns paging on.', default: '(paging off)' },
-  { name: 'PAGERDUTY_API_TOKEN', description: 'PagerDuty REST API token (read-only is enough): shows who is on call when paging.', default: '' },
+  { name: 'PAGERDUTY_API_TOKEN', description: 'PagerDuty REST API token (read-only is enough): shows who is on call when paging, and finds the email of who acknowledged a page.', default: '' },
   { name: 'PAGERDUTY_ESCALATION_POLICY', description: 'Id of the escalation policy whose on-call people are shown for the lead (needs PAGERDUTY_API_TOKEN).', default: '' },
-  { name: 'PAGERDUTY_TEAMS', description: 'Specialist teams `escalate` offers, as `name:routing_key:What they cover` entries, comma-separated.', default: '(none)' },
+  { name: 'PAGERDUTY_TEAMS', description: 'Specialist teams `escalate` offers, as `name:routing_key:What they cover` entries, comma-separated (admins add more at /admin/teams).', default: '(none)' },
   { name: 'PAGERDUTY_EVENTS_URL', description: 'Base URL of the PagerDuty Events API (tests point it at a fake).', default: 'https://events.pagerduty.com' },
   { name: 'PAGERDUTY_API_URL', description: 'Base URL of the PagerDuty REST API (EU accounts: `https://api.eu.pagerduty.com`).', default: 'https://api.pagerduty.com' },
+  { name: 'ATLASSIAN_STATUSPAGE_API_KEY', description: 'Atlassian Statuspage API key (sent as `Authorization: OAuth …`). With the page id, publications also go to Statuspage.', default: '(Statuspage off)' },
+  { name: 'ATLASSIAN_STATUSPAGE_PAGE_ID', description: 'Id of the Statuspage page to publish to.', default: '' },
+  { name: 'ATLASSIAN_STATUSPAGE_COMPONENTS', description: 'Statuspage component ids of our STATUS_COMPONENTS, as `Name:component_id` pairs, comma-separated; unlisted components are not sent.', default: '(none)' },
+  { name: 'ATLASSIAN_STATUSPAGE_API_URL', description: 'Base URL of the Statuspage REST API (tests point it at a fake).', default: 'https://api.statuspage.io' },
+  {
+    name: 'PAGERDUTY_WEBHOOK_SECRET',
+    description: 'Secret of a PagerDuty V3 webhook subscription sending to `$PUBLIC_URL/webhooks/pagerduty`: acknowledgements reach the channel. Unset: no webhook route.',
+    default: '(webhooks off)',
+  },
   { name: 'SESSION_SECRET', description: 'Signs the site\'s session cookies (32+ characters). Unset outside production: a random one per start (everyone signs in again after a restart).', default: '(random)' },
-  { name: 'ADMIN_EMAILS', description: 'Comma-separated emails of people who see every incident on the site, private ones included.', default: '' },
+  { name: 'ADMIN_EMAILS', description: 'Comma-separated emails of people who see every incident on the site, private ones included, and manage the teams that can be paged (/admin/teams).', default: '' },
   { name: 'STATUS_COMPONENTS', description: 'Components shown on the public status page (`/status`), comma-separated, e.g. `Use an LPA,Make an LPA,Payments`.', default: '(none)' },
   { name: 'OIDC_ISSUER', description: 'Sign-in with OpenID Connect: the issuer URL (`https://slack.com`, `https://login.microsoftonline.com/{tenant}/v2.0`, `https://accounts.google.com`, your Okta domain...).', default: '' },
   { name: 'OIDC_CLIENT_ID', description: 'Client id of the app registered at the OpenID Connect issuer.', default: '' },
@@ -143,6 +153,8 @@ export interface Config {
   readonly nudges: NudgeSettings;
   /** PagerDuty; null: paging is off. */
   readonly pager: PagerConfig | null;
+  /** Atlassian Statuspage; null: publications stay on the built-in page only. */
+  readonly atlassianStatusPage: AtlassianStatusPageConfig | null;
   /** The built-in status page's components, in order; empty: it shows incidents only. */
   readonly statusComponents: readonly string[];
   /** Makes conference call links (see domain/call.ts); null: calls are off. */
@@ -253,6 +265,11 @@ const schema = z.object({
   PAGERDUTY_TEAMS: z.preprocess(blankIsUnset, pagerTeamList.optional()),
   PAGERDUTY_EVENTS_URL: z.preprocess(blankIsUnset, pagerUrl.default('https://events.pagerduty.com')),
   PAGERDUTY_API_URL: z.preprocess(blankIsUnset, pagerUrl.default('https://api.pagerduty.com')),
+  ATLASSIAN_STATUSPAGE_API_KEY: z.preprocess(blankIsUnset, z.string().trim().min(8, 'a Statuspage API key').optional()),
+  ATLASSIAN_STATUSPAGE_PAGE_ID: z.preprocess(blankIsUnset, statusPageId.optional()),
+  ATLASSIAN_STATUSPAGE_COMPONENTS: z.preprocess(blankIsUnset, statusPageComponentList.optional()),
+  ATLASSIAN_STATUSPAGE_API_URL: z.preprocess(blankIsUnset, statusPageApiUrl.default('https://api.statuspage.io')),
+  PAGERDUTY_WEBHOOK_SECRET: z.preprocess(blankIsUnset, z.string().trim().min(8, 'the webhook subscription\'s secret').optional()),
   // Unset nudge variables take defaultNudgeSettings in nudgeSettings(): `off` parses to null, so `??` cannot tell them apart.
   NUDGE_NO_LEAD: z.preprocess(blankIsUnset, nudgeTiming.optional()),
   NUDGE_NO_SCRIBE: z.preprocess(blankIsUnset, nudgeTiming.optional()),
@@ -295,6 +312,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const severities = c.SEVERITIES ?? defaultSeverityScale;
   const nudges = nudgeSettings(c, severities, problems);
   const pager = pagerConfig(c, problems);
+  const atlassianStatusPage = atlassianStatusPageConfig(c, c.STATUS_COMPONENTS ?? [], problems);
   if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ random characters)');
   // The development sign-in believes whatever name is typed: never in production.
   if (c.NODE_ENV === 'production' && !signIn.oidc && !signIn.github) {
@@ -318,6 +336,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     signIn,
     nudges,
     pager,
+    atlassianStatusPage,
     statusComponents: Object.freeze(c.STATUS_COMPONENTS ?? []),
     callUrlTemplate: c.CALL_URL_TEMPLATE ?? null,
   });

@@ -20,6 +20,8 @@ export interface PagerConfig {
   readonly eventsUrl: string;
   readonly apiUrl: string;
   readonly teams: readonly PagerTeamConfig[];
+  /** Verifies the V3 webhooks at `POST /webhooks/pagerduty`; null: no webhook route. */
+  readonly webhookSecret: string | null;
 }
 
 /** The parsed PAGERDUTY_* variables, as config.ts's schema yields them. */
@@ -30,6 +32,7 @@ export interface PagerVariables {
   readonly PAGERDUTY_EVENTS_URL: string;
   readonly PAGERDUTY_API_URL: string;
   readonly PAGERDUTY_TEAMS?: readonly PagerTeamConfig[];
+  readonly PAGERDUTY_WEBHOOK_SECRET?: string;
 }
 
 const ROUTING_KEY = /^[A-Za-z0-9]{20,64}$/;
@@ -65,7 +68,7 @@ export const pagerTeamList = z.string().transform((value, ctx): readonly PagerTe
 /** The pager settings, or null when PagerDuty is not configured (a PAGERDUTY_* variable alone is a problem). */
 export function pagerConfig(c: PagerVariables, problems: string[]): PagerConfig | null {
   if (!c.PAGERDUTY_ROUTING_KEY) {
-    for (const name of ['PAGERDUTY_API_TOKEN', 'PAGERDUTY_ESCALATION_POLICY', 'PAGERDUTY_TEAMS'] as const) {
+    for (const name of ['PAGERDUTY_API_TOKEN', 'PAGERDUTY_ESCALATION_POLICY', 'PAGERDUTY_TEAMS', 'PAGERDUTY_WEBHOOK_SECRET'] as const) {
       if (c[name]) problems.push(`${name}: set PAGERDUTY_ROUTING_KEY too`);
     }
     return null;
@@ -80,5 +83,6 @@ export function pagerConfig(c: PagerVariables, problems: string[]): PagerConfig 
     eventsUrl: c.PAGERDUTY_EVENTS_URL,
     apiUrl: c.PAGERDUTY_API_URL,
     teams: c.PAGERDUTY_TEAMS ?? [],
+    webhookSecret: c.PAGERDUTY_WEBHOOK_SECRET ?? null,
   });
 }

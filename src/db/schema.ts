@@ -182,6 +182,9 @@ export interface PublicIncidentsTable {
   created_at: string;
   updated_at: string;
   resolved_at: string | null;
+  /** Atlassian Statuspage's id and short link of it, once created there. */
+  statuspage_id: string | null;
+  statuspage_link: string | null;
 }
 
 export interface PublicIncidentUpdatesTable {
@@ -194,6 +197,14 @@ export interface PublicIncidentUpdatesTable {
   components: string;
   at: string;
   by_id: string;
+  /** When this update reached Atlassian Statuspage; null: not (yet, or not configured). */
+  statuspage_synced_at: string | null;
+}
+
+/** When the last request to a rate-limited vendor (`statuspage`) went out. */
+export interface VendorRequestsTable {
+  vendor: string;
+  last_request_at: string;
 }
 
 /** A status page component's latest published state; a configured one absent here is operational. */
@@ -217,6 +228,18 @@ export interface PagesTable {
   resolved_at: string | null;
 }
 
+export interface PagingTeamsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  description: string;
+  routing_key: string;
+  active: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   counters: CountersTable;
   users: UsersTable;
@@ -233,7 +256,9 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   slack_messages: SlackMessagesTable;
   pages: PagesTable;
+  paging_teams: PagingTeamsTable;
   public_incidents: PublicIncidentsTable;
   public_incident_updates: PublicIncidentUpdatesTable;
   status_components: StatusComponentsTable;
+  vendor_requests: VendorRequestsTable;
 }

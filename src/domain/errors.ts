@@ -35,6 +35,10 @@ export const errorCategories = {
   'page.invalid': 'invalid',
   /** No pager (or no such team) is configured. */
   'page.not_configured': 'conflict',
+  'team.invalid': 'invalid',
+  'team.not_found': 'not_found',
+  /** Another team (from configuration or the site) has that name. */
+  'team.name_taken': 'conflict',
 } as const;
 
 export type ErrorCode = keyof typeof errorCategories;

@@ -1,7 +1,7 @@
 import type { ActionId, IncidentId, TimelineEntryId, UserId } from './ids.js';
 import type { CloseReason, PersonKind, SlackChannelRef } from './incident.js';
 import type { NudgeKind } from './nudges.js';
-import type { PageId } from './page.js';
+import type { AcknowledgedLead, PageId } from './page.js';
 import type { RoleName } from './role.js';
 import type { ComponentChange, PublicIncidentId, PublicStatus } from './status-page.js';
 import type { TimelineKind } from './timeline.js';
@@ -72,6 +72,8 @@ export type DomainEvent =
       readonly notifySubscribers: boolean;
       readonly privateOverride: boolean;
     }
+  /** The public incident was created on an outside status page (`service`, e.g. Atlassian Statuspage), at `link`. */
+  | { readonly type: 'statuspage.linked'; readonly publicIncidentId: PublicIncidentId; readonly service: string; readonly link: string | null }
   /** Someone asked to page `target` (`lead` or a team); its job sends it. */
   | { readonly type: 'page.requested'; readonly pageId: PageId; readonly target: string; readonly message: string }
   /** The pager took the page: who asked, when, its key, and who was on call if the pager said. */
@@ -85,6 +87,8 @@ export type DomainEvent =
       readonly requestedAt: string;
       readonly onCall: readonly string[] | null;
     }
+  /** Someone (`by`, as the pager names them) acknowledged the page at the pager; `lead`: what became of the lead role. */
+  | { readonly type: 'page.acknowledged'; readonly pageId: PageId; readonly target: string; readonly by: string; readonly lead: AcknowledgedLead }
   /** The incident closed: the page was resolved at the pager, or (`cancelled`) never sent. */
   | { readonly type: 'page.ended'; readonly pageId: PageId; readonly target: string; readonly dedupKey: string; readonly cancelled: boolean };
 

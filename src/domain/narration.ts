@@ -97,6 +97,8 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
       const override = event.privateOverride ? ' (published although the incident is private)' : '';
       return { kind: 'statusPage', text: `${what}: ${publicStatusLabels[event.status]} — ${event.message}${override}` };
     }
+    case 'statuspage.linked':
+      return { kind: 'statusPage', text: `On ${event.service}: ${event.link ?? 'created (it gave no link)'}` };
     case 'page.requested':
       return null;
     case 'page.sent': {
@@ -106,6 +108,8 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
         text: `Paged ${describePageTarget(event.target)}: ${event.message} — asked by ${event.requestedBy.name}.${onCall} (PagerDuty key ${event.dedupKey})`,
       };
     }
+    case 'page.acknowledged':
+      return { kind: 'page', text: `Acknowledged by ${event.by} in PagerDuty (page to ${describePageTarget(event.target)})` };
     case 'page.ended':
       return event.cancelled
         ? { kind: 'page', text: `Page to ${describePageTarget(event.target)} not sent: the incident closed first` }

@@ -57,3 +57,10 @@ export function checkPageMessage(input: string): string {
 export function describePageTarget(target: string): string {
   return target === LEAD_TARGET ? 'the on-call incident lead' : `the on-call of ${target}`;
 }
+
+/**
+ * What an acknowledgement did to the incident lead role: `assigned` to the acknowledger (matched
+ * by email); `unchanged` (a lead already, or the incident closed); not assigned because the
+ * pager gave no email (`email_unknown`) or nobody here has it (`no_user`).
+ */
+export type AcknowledgedLead = 'assigned' | 'unchanged' | 'email_unknown' | 'no_user';

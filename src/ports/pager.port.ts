@@ -10,7 +10,7 @@ export interface PagedIncident {
 
 export interface PageRequest {
   readonly incident: PagedIncident;
-  /** `lead` or a team's configured name. */
+  /** `lead` or a team's name (from configuration or the site's admin page). */
   readonly target: string;
   /** Unique per page; the same key resolves it later. */
   readonly pageKey: string;
@@ -19,10 +19,14 @@ export interface PageRequest {
   readonly requestedBy: string;
 }
 
-/** A team that can be paged besides the on-call lead (`escalate`). */
-export interface PagerTeam {
-  readonly name: string;
-  readonly description: string;
+/** Someone took a page at the pager (PagerDuty's `incident.acknowledged` webhook). */
+export interface PageAcknowledgement {
+  /** The pager's id of this notice: a redelivery carries the same one. */
+  readonly noticeId: string;
+  /** The key the page was sent with. */
+  readonly pageKey: string;
+  /** Who acknowledged: the pager's user id when a person did (to ask their email), and a name to show. */
+  readonly by: { readonly pagerUserId: string | null; readonly name: string };
 }
 
 /** The pager could not be reached or failed (5xx, timeout, rate limit): try again later. */
@@ -48,12 +52,12 @@ export class PagerRefused extends Error {
  * only when configured. Every call may throw {@link PagerUnavailable} or {@link PagerRefused}.
  */
 export interface Pager {
-  /** Teams that can be paged besides the lead, from configuration. */
-  readonly teams: readonly PagerTeam[];
   /** Page the on-call person of `target` with this message. */
   page(request: PageRequest): Promise<void>;
   /** The page with this key is over (our incident closed). Resolving one already resolved is harmless. */
   resolve(target: string, pageKey: string): Promise<void>;
   /** Names of who is on call for `target` now, first level first; null when the pager cannot tell. */
   whoIsOnCall(target: string): Promise<readonly string[] | null>;
+  /** The email of one of the pager's users (who acknowledged a page); null when the pager cannot tell. */
+  emailOf(pagerUserId: string): Promise<string | null>;
 }

@@ -4,9 +4,11 @@ import type { ActionId, ApiTokenId, IncidentId, SlackUserId, TimelineEntryId, Us
 import type { Incident, IncidentPerson, IncidentStatus, PersonKind } from '../domain/incident.js';
 import type { NudgeKind, NudgeState } from '../domain/nudges.js';
 import type { Page, PageId } from '../domain/page.js';
-import type { ComponentState, PublicIncident, Published } from '../domain/status-page.js';
+import type { PagingTeam, PagingTeamId } from '../domain/paging-team.js';
+import type { ComponentState, PublicIncident, PublicIncidentId, Published, PublicUpdateId } from '../domain/status-page.js';
 import type { TimelineChange, TimelineEntry, TimelineRevision } from '../domain/timeline.js';
 import type { User } from '../domain/user.js';
+import type { ExternalStatusIncident, StatusPageSyncState } from './status-page-publisher.port.js';
 import type { JobQueue, JobStore } from './jobs.port.js';
 
 export interface IncidentFilter {
@@ -168,18 +170,43 @@ export interface StatusPageRepository {
   list(): Promise<PublicIncident[]>;
   /** The latest published state of each component ever touched. */
   componentStates(): Promise<Map<string, ComponentState>>;
+  /** One update with its public incident, and how far the outside status page has it (the sync job's read). */
+  findForSync(updateId: PublicUpdateId): Promise<StatusPageSyncState | null>;
+  /** The update reached the outside status page, which keeps the public incident as `external`. */
+  markSynced(updateId: PublicUpdateId, external: ExternalStatusIncident, at: Date): Promise<void>;
+  /** Where the public incident lives on the outside status page, once created there. */
+  externalOf(publicIncidentId: PublicIncidentId): Promise<ExternalStatusIncident | null>;
+  /** When the last request to a rate-limited vendor went out (null: never). */
+  lastVendorRequestAt(vendor: string): Promise<Date | null>;
+  /** A request to a rate-limited vendor is going out now. */
+  noteVendorRequest(vendor: string, at: Date): Promise<void>;
 }
 
 /** The pages each incident sent (the Pager port's work, recorded). */
 export interface PageRepository {
   insert(page: Page): Promise<void>;
   findById(id: PageId): Promise<Page | null>;
+  /** The page sent with this de-duplication key (as the pager's webhooks name it). */
+  findByDedupKey(dedupKey: string): Promise<Page | null>;
   /** Oldest first. */
   forIncident(incidentId: IncidentId): Promise<Page[]>;
   /** `requested` → `sent`; false when it was not waiting (already sent, or cancelled). */
   markSent(id: PageId, at: Date, onCall: readonly string[] | null): Promise<boolean>;
   /** `sent` → `resolved`, or `requested` → `cancelled`; false when it was not in that state. */
   markEnded(id: PageId, status: 'resolved' | 'cancelled', at: Date): Promise<boolean>;
+}
+
+/** The specialist teams managed on the site (those from configuration are not stored). */
+export interface PagingTeamRepository {
+  /** Every team, active or not, by name. */
+  list(): Promise<PagingTeam[]>;
+  findById(id: PagingTeamId): Promise<PagingTeam | null>;
+  /** The team with this name, whatever its case. */
+  findByName(name: string): Promise<PagingTeam | null>;
+  insert(team: PagingTeam): Promise<void>;
+  update(team: PagingTeam): Promise<void>;
+  /** True when there was such a team. */
+  remove(id: PagingTeamId): Promise<boolean>;
 }
 
 export interface Repositories {
@@ -195,6 +222,7 @@ export interface Repositories {
   readonly idempotency: IdempotencyRepository;
   readonly slackMessages: SlackMessageRepository;
   readonly pages: PageRepository;
+  readonly pagingTeams: PagingTeamRepository;
   readonly statusPage: StatusPageRepository;
   /**
    * Runs `callback` once the surrounding transaction has committed (at once outside one): for

@@ -46,6 +46,11 @@ export function createPageRepository(db: Db): PageRepository {
       return row ? toPage(row) : null;
     },
 
+    async findByDedupKey(dedupKey) {
+      const row = await db.selectFrom('pages').selectAll().where('dedup_key', '=', dedupKey).executeTakeFirst();
+      return row ? toPage(row) : null;
+    },
+
     async forIncident(incidentId) {
       const rows = await db.selectFrom('pages').selectAll().where('incident_id', '=', incidentId).orderBy('requested_at').orderBy('id').execute();
       return rows.map(toPage);

@@ -11,10 +11,15 @@ import {
   type PublicUpdate,
   type PublicUpdateId,
 } from '../domain/status-page.js';
+import type { ExternalStatusIncident } from '../ports/status-page-publisher.port.js';
 import type { StatusPageRepository } from '../ports/store.port.js';
 import { date, dateOrNull, flag, iso, isoOrNull, loadUsers, userFrom, type Db } from './rows.js';
 
 const storedComponents = z.array(z.object({ name: z.string(), state: z.enum(componentStates) }));
+
+function externalFrom(row: Selectable<PublicIncidentsTable>): ExternalStatusIncident | null {
+  return row.statuspage_id ? { id: row.statuspage_id, link: row.statuspage_link } : null;
+}
 
 export function createStatusPageRepository(db: Db): StatusPageRepository {
   async function hydrate(rows: Selectable<PublicIncidentsTable>[]): Promise<PublicIncident[]> {
@@ -108,6 +113,44 @@ export function createStatusPageRepository(db: Db): StatusPageRepository {
     async componentStates() {
       const rows = await db.selectFrom('status_components').selectAll().execute();
       return new Map(rows.map((r): [string, ComponentState] => [r.name, r.state as ComponentState]));
+    },
+
+    async findForSync(updateId) {
+      const row = await db.selectFrom('public_incident_updates').select(['public_incident_id', 'statuspage_synced_at']).where('id', '=', updateId).executeTakeFirst();
+      if (!row) return null;
+      const incidents = await db.selectFrom('public_incidents').selectAll().where('id', '=', row.public_incident_id).execute();
+      const [publicIncident] = await hydrate(incidents);
+      const update = publicIncident?.updates.find((u) => u.id === updateId);
+      if (!publicIncident || !update) return null;
+      return { publicIncident, update, syncedAt: dateOrNull(row.statuspage_synced_at), external: externalFrom(incidents[0]!) };
+    },
+
+    async markSynced(updateId, external, at) {
+      const row = await db.selectFrom('public_incident_updates').select('public_incident_id').where('id', '=', updateId).executeTakeFirstOrThrow();
+      await db.updateTable('public_incident_updates').set({ statuspage_synced_at: iso(at) }).where('id', '=', updateId).execute();
+      await db
+        .updateTable('public_incidents')
+        .set({ statuspage_id: external.id, statuspage_link: external.link })
+        .where('id', '=', row.public_incident_id)
+        .execute();
+    },
+
+    async externalOf(publicIncidentId) {
+      const row = await db.selectFrom('public_incidents').selectAll().where('id', '=', publicIncidentId).executeTakeFirst();
+      return row ? externalFrom(row) : null;
+    },
+
+    async lastVendorRequestAt(vendor) {
+      const row = await db.selectFrom('vendor_requests').select('last_request_at').where('vendor', '=', vendor).executeTakeFirst();
+      return row ? date(row.last_request_at) : null;
+    },
+
+    async noteVendorRequest(vendor, at) {
+      await db
+        .insertInto('vendor_requests')
+        .values({ vendor, last_request_at: iso(at) })
+        .onConflict((oc) => oc.column('vendor').doUpdateSet({ last_request_at: iso(at) }))
+        .execute();
     },
   };
 }

@@ -12,6 +12,7 @@ import { createIdempotencyRepository } from './idempotency.repository.js';
 import { createIncidentPeopleRepository } from './incident-people.repository.js';
 import { createNudgeRepository } from './nudge.repository.js';
 import { createPageRepository } from './page.repository.js';
+import { createPagingTeamRepository } from './paging-team.repository.js';
 import { createIncidentRepository } from './incident.repository.js';
 import { createJobQueue, createJobStore } from './job.repository.js';
 import type { Db } from './rows.js';
@@ -35,6 +36,7 @@ function repositories(db: Db, engine: Engine, clock: Clock, jobs: JobQueue, afte
     idempotency: createIdempotencyRepository(db),
     slackMessages: createSlackMessageRepository(db, now),
     pages: createPageRepository(db),
+    pagingTeams: createPagingTeamRepository(db),
     statusPage: createStatusPageRepository(db),
     afterCommit,
   };

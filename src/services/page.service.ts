@@ -2,13 +2,15 @@ import { DomainError } from '../domain/errors.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Incident } from '../domain/incident.js';
 import { checkPageMessage, LEAD_TARGET, pageKeyFor, type Page, type PageId } from '../domain/page.js';
+import type { EscalationTeam } from '../domain/paging-team.js';
 import { severityLabel } from '../domain/severity.js';
 import { systemUser, type Actor } from '../domain/user.js';
 import type { ChangeListener } from '../ports/change-listener.port.js';
-import type { Pager, PagerTeam } from '../ports/pager.port.js';
+import type { Pager } from '../ports/pager.port.js';
 import type { Repositories } from '../ports/store.port.js';
 import { claimRequest, contextFor, type ServiceDeps } from './context.js';
 import { findIncident, findIncidentForUpdate } from './find-incident.js';
+import type { PagingTeamService } from './paging-team.service.js';
 import { recordEvents } from './record-change.js';
 
 /** Send one page to the pager (then record it). */
@@ -21,7 +23,7 @@ export interface PageJobPayload {
 }
 
 export interface PageInput {
-  /** `lead` (the default) or a configured team's name. */
+  /** `lead` (the default) or a team's name (configuration's or the site's). */
   readonly target?: string;
   readonly message: string;
 }
@@ -32,7 +34,7 @@ export interface PageInput {
  * timeline. Closing the incident queues a resolve for each page it opened. One queue per
  * incident's pages, so a resolve never overtakes its trigger.
  */
-export function createPageService(deps: ServiceDeps, pager: Pager, options: { readonly publicUrl: string }) {
+export function createPageService(deps: ServiceDeps, pager: Pager, teams: Pick<PagingTeamService, 'escalationTeams'>, options: { readonly publicUrl: string }) {
   const { store, clock, ids } = deps;
   const systemActor: Actor = { user: systemUser, source: 'system' };
   const queueOf = (incident: Pick<Incident, 'id'>) => `pager:${incident.id}`;
@@ -45,8 +47,8 @@ export function createPageService(deps: ServiceDeps, pager: Pager, options: { re
     return store.pages.findById(pageId);
   }
 
-  function checkTarget(target: string): string {
-    if (target === LEAD_TARGET || pager.teams.some((t) => t.name === target)) return target;
+  async function checkTarget(target: string): Promise<string> {
+    if (target === LEAD_TARGET || (await teams.escalationTeams()).some((t) => t.name === target)) return target;
     throw new DomainError('page.not_configured', `No team called "${target}" can be paged. Send "escalate" to see the teams.`, { field: 'target' });
   }
 
@@ -65,19 +67,19 @@ export function createPageService(deps: ServiceDeps, pager: Pager, options: { re
     /** Hears every change: closing an incident resolves its pages. Registered with the other listeners. */
     closer,
 
-    /** The teams `escalate` offers besides the lead. */
-    teams(): readonly PagerTeam[] {
-      return pager.teams;
+    /** The teams `escalate` offers besides the lead: configuration's, then the site's active ones. */
+    teams(): Promise<EscalationTeam[]> {
+      return teams.escalationTeams();
     },
 
     /** Who is on call for `target` now; null when the pager cannot tell. */
     async whoIsOnCall(target: string = LEAD_TARGET): Promise<readonly string[] | null> {
-      return pager.whoIsOnCall(checkTarget(target));
+      return pager.whoIsOnCall(await checkTarget(target));
     },
 
     /** Asks for a page; it goes out through its job. A repeated request (same request key) pages once. */
     async request(actor: Actor, idOrReference: string, input: PageInput): Promise<Page> {
-      const target = checkTarget(input.target ?? LEAD_TARGET);
+      const target = await checkTarget(input.target ?? LEAD_TARGET);
       const message = checkPageMessage(input.message);
       return store.transaction(async (repos) => {
         await claimRequest(repos, actor, clock.now());

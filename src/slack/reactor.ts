@@ -20,7 +20,7 @@ import { escapeMrkdwn, keepSlackMarkup, mention } from './blocks/mrkdwn.js';
 import { truncatePlain } from './blocks/limits.js';
 import type { SeverityScale } from '../domain/severity.js';
 import { enqueueSlackJob } from './jobs/catalogue.js';
-import { renderPageSent } from './blocks/page.js';
+import { renderPageAcknowledged, renderPageSent } from './blocks/page.js';
 
 // Changes that alter what the announcement or the channel topic shows.
 const headlineEvents = new Set<DomainEvent['type']>([
@@ -175,7 +175,15 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
           case 'statuspage.published': {
             // A section holds 3000 characters; the whole message is on the status page.
             const told = escapeMrkdwn(truncatePlain(narrate(event, ctx.severities)?.text ?? '', 2500));
-            await post(repos, incident, plain(`${told} — ${by(actor.user)} (<${ctx.publicUrl}/status|status page>)`));
+            // Once the outside status page has it (the first publication's sync), its link too.
+            const external = event.first ? null : await repos.statusPage.externalOf(event.publicIncidentId);
+            const elsewhere = external?.link ? ` · <${external.link}|its public incident page>` : '';
+            await post(repos, incident, plain(`${told} — ${by(actor.user)} (<${ctx.publicUrl}/status|status page>)${elsewhere}`));
+            break;
+          }
+          case 'statuspage.linked': {
+            const where = event.link ? `<${event.link}|${escapeMrkdwn(event.link)}>` : 'created (it gave no link)';
+            await post(repos, incident, plain(`:globe_with_meridians: On ${escapeMrkdwn(event.service)}: ${where}`));
             break;
           }
           case 'page.sent': {
@@ -190,6 +198,11 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
               publicUrl: ctx.publicUrl,
             });
             await post(repos, incident, message);
+            break;
+          }
+          case 'page.acknowledged': {
+            const told = narrate(event, ctx.severities)?.text ?? '';
+            await post(repos, incident, renderPageAcknowledged({ told, by: event.by, lead: event.lead }));
             break;
           }
           case 'page.ended': {

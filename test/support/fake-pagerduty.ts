@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 
 /**
  * A fake PagerDuty on 127.0.0.1, speaking the documented wire formats: the Events API v2
  * (`POST /v2/enqueue`: 202 `{status:"success", message, dedup_key}`, 400 `{status:"invalid event",
  * message, errors}`) and the REST API v2 on-calls list (`GET /oncalls`, `Authorization: Token
- * token=…`). It records every event and can fail or go down.
+ * token=…`) and users (`GET /users/{id}`). It records every event and can fail or go down.
+ * {@link sendPagerDutyWebhook} plays PagerDuty's V3 webhooks the other way.
  */
 
 export interface FakePagerEvent {
@@ -27,6 +28,13 @@ export interface FakeOnCall {
   readonly name: string;
 }
 
+/** A PagerDuty user, as `GET /users/{id}` shows them (email null: none on the record). */
+export interface FakePagerUser {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string | null;
+}
+
 export interface FakePagerDuty {
   readonly url: string;
   /** Accepted events, in order. */
@@ -37,6 +45,9 @@ export interface FakePagerDuty {
   readonly alerts: ReadonlyMap<string, { readonly status: 'triggered' | 'resolved'; readonly routingKey: string }>;
   readonly apiToken: string;
   setOnCall(oncalls: readonly FakeOnCall[]): void;
+  addUser(user: FakePagerUser): void;
+  /** Requests to `GET /users/{id}`, by user id, in order. */
+  readonly userLookups: readonly string[];
   /** The next `count` requests (any endpoint) answer `status` (500 by default). */
   failNext(count: number, status?: number): void;
   /** Every request answers 500 until `up()`. */
@@ -92,6 +103,8 @@ export async function startFakePagerDuty(options: { apiToken?: string } = {}): P
   const attempts: { status: number; body: unknown }[] = [];
   const alerts = new Map<string, { status: 'triggered' | 'resolved'; routingKey: string }>();
   let oncalls: readonly FakeOnCall[] = [];
+  const users = new Map<string, FakePagerUser>();
+  const userLookups: string[] = [];
   let failures: { count: number; status: number } = { count: 0, status: 500 };
   let isDown = false;
   let waiters: (() => void)[] = [];
@@ -168,6 +181,24 @@ export async function startFakePagerDuty(options: { apiToken?: string } = {}): P
         });
         return;
       }
+      const userPath = /^\/users\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && userPath) {
+        if (req.headers.authorization !== `Token token=${apiToken}`) {
+          send(res, 401, { error: { message: 'Unauthenticated', code: 2006 } });
+          return;
+        }
+        const id = decodeURIComponent(userPath[1]!);
+        userLookups.push(id);
+        const user = users.get(id);
+        if (!user) {
+          send(res, 404, { error: { message: 'Not Found', code: 2100 } });
+          return;
+        }
+        send(res, 200, {
+          user: { id: user.id, type: 'user', summary: user.name, name: user.name, email: user.email, time_zone: 'Europe/London', role: 'user', self: `https://api.pagerduty.com/users/${user.id}`, html_url: null },
+        });
+        return;
+      }
       send(res, 404, { error: { message: 'Not Found', code: 2100 } });
     })();
   });
@@ -183,6 +214,10 @@ export async function startFakePagerDuty(options: { apiToken?: string } = {}): P
     setOnCall(list) {
       oncalls = list;
     },
+    addUser(user) {
+      users.set(user.id, user);
+    },
+    userLookups,
     failNext(count, status = 500) {
       failures = { count, status };
     },
@@ -213,4 +248,71 @@ export async function startFakePagerDuty(options: { apiToken?: string } = {}): P
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** `X-PagerDuty-Signature` for `body`: one `v1=` signature per secret (several while one is rotated). */
+export function signPagerDutyWebhook(body: string, secrets: readonly string[]): string {
+  return secrets.map((secret) => `v1=${createHmac('sha256', secret).update(body).digest('hex')}`).join(',');
+}
+
+export interface AcknowledgedWebhookInput {
+  /** The webhook event id (a redelivery repeats it). */
+  readonly id: string;
+  /** The page's dedup key, shown as the PagerDuty incident's `incident_key`. */
+  readonly incidentKey: string;
+  readonly agent: { readonly id: string; readonly name: string };
+}
+
+/** A V3 `incident.acknowledged` webhook body as PagerDuty sends it. */
+export function buildAcknowledgedWebhook(input: AcknowledgedWebhookInput): Record<string, unknown> {
+  const agent = { id: input.agent.id, type: 'user_reference', summary: input.agent.name, self: `https://api.pagerduty.com/users/${input.agent.id}`, html_url: `https://acme.pagerduty.com/users/${input.agent.id}` };
+  return {
+    event: {
+      id: input.id,
+      event_type: 'incident.acknowledged',
+      resource_type: 'incident',
+      occurred_at: '2024-05-01T02:15:00.000Z',
+      agent,
+      client: null,
+      data: {
+        id: 'Q0INCIDENT1',
+        type: 'incident',
+        self: 'https://api.pagerduty.com/incidents/Q0INCIDENT1',
+        html_url: 'https://acme.pagerduty.com/incidents/Q0INCIDENT1',
+        number: 42,
+        status: 'acknowledged',
+        incident_key: input.incidentKey,
+        created_at: '2024-05-01T02:11:00.000Z',
+        title: 'INC-1: Checkout failing',
+        service: { id: 'PSERVICE1', type: 'service_reference', summary: 'Incident leads' },
+        assignees: [{ ...agent }],
+        escalation_policy: { id: 'PLEAD01', type: 'escalation_policy_reference', summary: 'Incident leads' },
+        teams: [],
+        priority: null,
+        urgency: 'high',
+        conference_bridge: null,
+        resolve_reason: null,
+      },
+    },
+  };
+}
+
+/** Posts a webhook to the app as PagerDuty does: JSON, signed with each of `secrets` (none: unsigned). */
+export async function sendPagerDutyWebhook(
+  baseUrl: string,
+  body: string | Record<string, unknown>,
+  secrets: readonly string[],
+): Promise<{ status: number; json: unknown }> {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'PagerDuty-Webhook/V3.0' };
+  if (secrets.length > 0) headers['x-pagerduty-signature'] = signPagerDutyWebhook(raw, secrets);
+  const response = await fetch(`${baseUrl}/webhooks/pagerduty`, { method: 'POST', headers, body: raw });
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: response.status, json };
 }

@@ -8,6 +8,8 @@ import { incidentPeopleMigration } from './0005-incident-people.js';
 import { nudgesMigration } from './0006-nudges.js';
 import { statusPageMigration } from './0007-status-page.js';
 import { pagesMigration } from './0008-pages.js';
+import { statusPageSyncMigration } from './0010-statuspage-sync.js';
+import { pagingTeamsMigration } from './0011-paging-teams.js';
 
 /** Every migration, in order. Names sort; never rename or edit one that has shipped. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -20,5 +22,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0006-nudges': nudgesMigration(),
     '0007-status-page': statusPageMigration(engine),
     '0008-pages': pagesMigration(),
+    '0010-statuspage-sync': statusPageSyncMigration(),
+    '0011-paging-teams': pagingTeamsMigration(),
   };
 }

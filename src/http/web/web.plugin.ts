@@ -16,9 +16,11 @@ import type { IdentityProvider } from '../../ports/identity-provider.port.js';
 import type { LiveUpdates } from '../../ports/live-updates.port.js';
 import type { ActionService } from '../../services/action.service.js';
 import type { IncidentService } from '../../services/incident.service.js';
+import type { PagingTeamService } from '../../services/paging-team.service.js';
 import type { StatusPageService } from '../../services/status-page.service.js';
 import type { TimelineService } from '../../services/timeline.service.js';
 import type { UserService } from '../../services/user.service.js';
+import { adminTeamRoutes } from './admin-teams.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { incidentPages } from './incidents.routes.js';
 import { liveRoutes } from './live.routes.js';
@@ -45,6 +47,10 @@ export interface WebDeps {
   readonly users: UserService;
   /** What the public status page shows (only what was published). */
   readonly statusPage: StatusPageService;
+  /** The specialist teams `escalate` offers, managed on the admin page. */
+  readonly pagingTeams: PagingTeamService;
+  /** PagerDuty is set up: the teams can be paged (otherwise the admin page says they cannot yet). */
+  readonly pagerConfigured: boolean;
   /** Changes to push to open pages. */
   readonly live: LiveUpdates;
   /** Where people sign in; none outside production means the development sign-in. */
@@ -57,6 +63,8 @@ export interface WebContext extends WebDeps {
   readonly devSignIn: boolean;
   /** The signed-in person as a viewer of incidents (admins see private ones too). */
   viewer(request: FastifyRequest): Viewer;
+  /** The signed-in person is one of ADMIN_EMAILS. */
+  isAdmin(request: FastifyRequest): boolean;
   /** Renders a page with what every page needs (the person, the CSRF token, the dev banner). */
   render(request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>): Promise<FastifyReply>;
   /** Renders a public page: nothing about the person (no session, no CSRF cookie), the same CSP. */
@@ -91,11 +99,13 @@ export function webPlugin(deps: WebDeps) {
       session,
       devSignIn,
       viewer: (request) => ({ userId: request.webUser!.id, admin: isAdmin(request) }),
+      isAdmin,
       render: async (request, reply, view, data) => {
         const nonce = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script;
         const html = env.render(view, {
           ...data,
           webUser: request.webUser,
+          webAdmin: isAdmin(request),
           csrfToken: reply.generateCsrf(),
           devSignIn,
           cspNonce: nonce,
@@ -203,5 +213,6 @@ export function webPlugin(deps: WebDeps) {
     await app.register(incidentPages(ctx));
     await app.register(liveRoutes(deps.live, isAdmin));
     await app.register(statusPageRoutes(ctx));
+    await app.register(adminTeamRoutes(ctx));
   };
 }

@@ -18,6 +18,9 @@ const oncallsResponse = z.object({
   ),
 });
 
+// REST API v2 GET /users/{id}: the agent of a webhook carries no email, the user record does.
+const userResponse = z.object({ user: z.object({ email: z.string().nullable().optional() }).loose() });
+
 function retryAfterMs(response: Response): number | null {
   const seconds = Number(response.headers.get('retry-after'));
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
@@ -43,16 +46,22 @@ async function failure(response: Response, what: string): Promise<never> {
 }
 
 /**
+ * A team's routing key by its name (configuration's and the site's teams, one lookup); null when
+ * there is none. `resolve` finds inactive teams too: their open pages must still be closed.
+ */
+export type TeamRoutingKeyLookup = (name: string, use: 'page' | 'resolve') => Promise<string | null>;
+
+/**
  * The Pager port over PagerDuty: pages and resolves through the Events API v2 (one integration
  * key per service; the lead's, or a team's), and asks the REST API v2 who is on call when a token
  * and an escalation policy are configured.
  */
-export function createPagerDutyPager(config: PagerConfig): Pager {
-  function routingKeyOf(target: string): string {
+export function createPagerDutyPager(config: PagerConfig, teams: { readonly routingKeyOf: TeamRoutingKeyLookup }): Pager {
+  async function routingKeyOf(target: string, use: 'page' | 'resolve'): Promise<string> {
     if (target === 'lead') return config.routingKey;
-    const team = config.teams.find((t) => t.name === target);
-    if (!team) throw new PagerRefused(`no PagerDuty team called ${target} is configured`);
-    return team.routingKey;
+    const key = await teams.routingKeyOf(target, use);
+    if (!key) throw new PagerRefused(`no PagerDuty team called ${target} is configured`);
+    return key;
   }
 
   async function enqueue(body: Record<string, unknown>, what: string): Promise<void> {
@@ -66,14 +75,14 @@ export function createPagerDutyPager(config: PagerConfig): Pager {
     if (!parsed.success) throw new PagerUnavailable(`PagerDuty ${what}: unexpected answer`);
   }
 
-  return {
-    teams: config.teams.map((t) => ({ name: t.name, description: t.description })),
+  const restHeaders = (token: string) => ({ authorization: `Token token=${token}`, accept: 'application/vnd.pagerduty+json;version=2' });
 
+  return {
     async page(request: PageRequest) {
       const { incident } = request;
       await enqueue(
         {
-          routing_key: routingKeyOf(request.target),
+          routing_key: await routingKeyOf(request.target, 'page'),
           event_action: 'trigger',
           dedup_key: request.pageKey,
           payload: {
@@ -99,15 +108,13 @@ export function createPagerDutyPager(config: PagerConfig): Pager {
     },
 
     async resolve(target, pageKey) {
-      await enqueue({ routing_key: routingKeyOf(target), event_action: 'resolve', dedup_key: pageKey }, 'resolve');
+      await enqueue({ routing_key: await routingKeyOf(target, 'resolve'), event_action: 'resolve', dedup_key: pageKey }, 'resolve');
     },
 
     async whoIsOnCall(target) {
       if (target !== 'lead' || !config.apiToken || !config.escalationPolicy) return null;
       const query = new URLSearchParams([['escalation_policy_ids[]', config.escalationPolicy], ['earliest', 'true']]);
-      const response = await call(`${config.apiUrl}/oncalls?${query.toString()}`, {
-        headers: { authorization: `Token token=${config.apiToken}`, accept: 'application/vnd.pagerduty+json;version=2' },
-      });
+      const response = await call(`${config.apiUrl}/oncalls?${query.toString()}`, { headers: restHeaders(config.apiToken) });
       if (!response.ok) return failure(response, 'on-call lookup');
       const parsed = oncallsResponse.safeParse(await response.json().catch(() => null));
       if (!parsed.success) throw new PagerUnavailable('PagerDuty on-call lookup: unexpected answer');
@@ -117,6 +124,17 @@ export function createPagerDutyPager(config: PagerConfig): Pager {
         if (name && !names.includes(name)) names.push(name);
       }
       return names;
+    },
+
+    async emailOf(pagerUserId) {
+      if (!config.apiToken) return null;
+      const response = await call(`${config.apiUrl}/users/${encodeURIComponent(pagerUserId)}`, { headers: restHeaders(config.apiToken) });
+      // A user deleted since acknowledging has no email to match.
+      if (response.status === 404) return null;
+      if (!response.ok) return failure(response, 'user lookup');
+      const parsed = userResponse.safeParse(await response.json().catch(() => null));
+      if (!parsed.success) throw new PagerUnavailable('PagerDuty user lookup: unexpected answer');
+      return parsed.data.user.email?.trim().toLowerCase() || null;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { ActionsBlock, KnownBlock, View } from '@slack/types';
 import type { Incident } from '../../domain/incident.js';
-import { describePageTarget, LEAD_TARGET, PAGE_MESSAGE_MAX } from '../../domain/page.js';
+import { describePageTarget, LEAD_TARGET, PAGE_MESSAGE_MAX, type AcknowledgedLead } from '../../domain/page.js';
 import { button, context, plainText, section } from './elements.js';
 import { actionIds } from './ids.js';
 import { fallbackText, fitBlocks, type SlackMessage } from './limits.js';
@@ -74,6 +74,20 @@ export function renderPageSent(incident: Incident, input: PageSentInput): SlackM
     context(`PagerDuty key \`${escapeMrkdwn(input.dedupKey)}\` · resolved when ${escapeMrkdwn(incident.reference)} is closed`),
   ];
   return { text: fallbackText(`Paged ${who}: ${input.message}`), blocks: fitBlocks(blocks, url) };
+}
+
+// What an acknowledgement did about the lead, said after it (nothing when a lead was kept).
+const leadOutcome: Record<AcknowledgedLead, (name: string) => string> = {
+  assigned: (name) => ` ${name} is now incident lead (nobody was leading; matched by email).`,
+  unchanged: () => '',
+  email_unknown: () => ' Nobody was made incident lead: PagerDuty did not tell us their email. Send `lead @person` to name one.',
+  no_user: () => ' Nobody was made incident lead: nobody here has their PagerDuty email. Send `lead @person` to name one.',
+};
+
+/** The channel's note that someone took a page in PagerDuty, and what it did about the lead. */
+export function renderPageAcknowledged(input: { readonly told: string; readonly by: string; readonly lead: AcknowledgedLead }): SlackMessage {
+  const text = `:pager: ${escapeMrkdwn(input.told)}.${leadOutcome[input.lead](escapeMrkdwn(input.by))}`;
+  return { text: fallbackText(text), blocks: [section(text)] };
 }
 
 /** A way to the page modal where a command cannot open it itself (a mention has no trigger id). */

@@ -99,7 +99,7 @@ export async function runCommand(
       if (!ctx.pages) return { text: pagerNotConfiguredText };
       if (incident.status !== 'open') return { text: `${incident.reference} is closed: reopen it before paging anyone.` };
       // A mention brings no trigger_id, so no modal can open from it: a button does.
-      const prompt = command.kind === 'pageLead' ? renderPagePrompt(incident) : renderEscalate(incident, ctx.pages.teams());
+      const prompt = command.kind === 'pageLead' ? renderPagePrompt(incident) : renderEscalate(incident, await ctx.pages.teams());
       return { text: prompt.text, blocks: prompt.blocks as unknown as Record<string, unknown>[] };
     }
     case 'help': {
