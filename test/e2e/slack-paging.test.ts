@@ -132,10 +132,15 @@ describeEngines('Slack: paging the on-call lead through PagerDuty', (ctx) => {
     const fromReminder = buttonIn(reminder.blocks, 'incident.page_lead');
     assert.equal(fromReminder, inc.id);
 
-    const answer = await inc.slash(RITA, 'page lead');
-    assert.equal(answer.status, 200);
-    const reply = JSON.parse(answer.text) as { blocks: JsonValue };
-    await pageThrough(inc, { actionId: 'incident.page_lead', value: buttonIn(reply.blocks, 'incident.page_lead'), userId: RITA }, 'Search takes 30 s. Please come and lead.');
+    // `/incident page lead` opens the form at once (its trigger id); `@bot page lead` cannot, so
+    // it answers with the button, which is the path followed here.
+    const slashed = await inc.slash(RITA, 'page lead');
+    assert.equal(slashed.text, '', 'nothing to read: the form opens');
+    const [opened] = await slack.fake.waitFor((c) => deliveredTo('views.open')(c) && String(c.params.trigger_id).startsWith('trigger-slash-'));
+    assert.equal(stringField(opened!.params.view, 'callback_id'), 'incident.page');
+    await inc.mention(RITA, 'page lead');
+    const [reply] = await inc.settled(inc.ephemeralTo(RITA, /Page on-call lead/));
+    await pageThrough(inc, { actionId: 'incident.page_lead', value: buttonIn(reply!.params.blocks, 'incident.page_lead'), userId: RITA }, 'Search takes 30 s. Please come and lead.');
     await pageThrough(inc, { actionId: 'incident.page_lead', value: fromReminder, userId: LENA, ts: reminder.ts }, 'Still nobody leading: paging again.');
 
     const triggers = await pagerDuty.waitForEvents((e) => e.action === 'trigger' && e.dedupKey.startsWith(`${inc.id}:`), 2);

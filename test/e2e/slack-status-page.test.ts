@@ -90,8 +90,10 @@ describeEngines('Slack: the statuspage flow publishes to the status page', (ctx)
     assert.equal(again.status, 200);
     assert.equal((await slack.app.store.statusPage.findByIncident(inc.id as IncidentId))?.updates.length, 1);
 
-    const answer = await inc.slash(CORA, 'statuspage');
-    assert.match(answer.reply, /is on the status page\. Post an update\?/);
+    // Asked by mention (no form can open from one): the prompt says it is already published.
+    await inc.mention(CORA, 'statuspage');
+    const [updatePrompt] = await inc.settled(inc.ephemeralTo(CORA, /is on the status page\. Post an update\?/));
+    assert.ok(updatePrompt);
     const second = await openModal(inc);
     assert.match(JSON.stringify(second), /"initial_value":"Payments are slow"/, 'the public title so far');
     const updated = await submit(second, 'V0SPSECOND', answers({ title: 'Payments are slow', status: 'identified', message: 'The bank found the fault.', components: { Payments: 'partial_outage' } }));

@@ -1,11 +1,14 @@
 import type { App } from '@slack/bolt';
 import { parseCommand, type IncidentCommand } from '../../domain/command.js';
+import { LEAD_TARGET } from '../../domain/page.js';
 import type { SeverityScale } from '../../domain/severity.js';
 import { renderDeclareModal } from '../blocks/index.js';
 import { runCommand } from '../commands/run-command.js';
 import type { SlackContext } from '../context.js';
 import { fromSlackText } from '../parse/slack-text.js';
+import { openPageModal } from './page.listener.js';
 import { failureText, slackActor } from './replies.js';
+import { openStatusPageModal } from './status-page.listener.js';
 
 // A well-formed command that only makes sense inside an incident ("sev major", "lead @amy").
 // Free-text ones (summary, action, rename…) and near misses ("Lead times doubled") may well be a
@@ -73,6 +76,23 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
 
     try {
       const parsed = parseCommand(text, ctx.severities);
+      // A slash command brings a trigger id, so its form opens at once (a mention, which has
+      // none, gets a button to open it). Should Slack not open it, the button comes instead.
+      if (parsed.kind === 'statuspage' || (parsed.kind === 'pageLead' && ctx.pages && incident.status === 'open')) {
+        await ack();
+        try {
+          const refusal =
+            parsed.kind === 'statuspage'
+              ? (await openStatusPageModal(ctx, command.trigger_id, incident.id), null)
+              : await openPageModal(ctx, command.trigger_id, incident.id, LEAD_TARGET);
+          if (refusal) await ctx.api.respond(command.response_url, { response_type: 'ephemeral', text: refusal }).catch(() => undefined);
+        } catch (error) {
+          ctx.logger.warn({ err: error }, 'could not open the form of a slash command');
+          const reply = await runCommand(ctx, parsed, incident, await slackActor(ctx, command.user_id));
+          if (reply) await ctx.api.respond(command.response_url, { response_type: 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) }).catch(() => undefined);
+        }
+        return;
+      }
       const reply = await runCommand(ctx, parsed, incident, await slackActor(ctx, command.user_id));
       await ack(reply ? { response_type: 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) } : undefined);
     } catch (error) {

@@ -14,6 +14,14 @@ const blockForField: Record<string, string> = {
   publishPrivate: blockIds.publishPrivate,
 };
 
+/** Opens the status page form for the incident (a button press or a slash command: both bring a trigger id). */
+export async function openStatusPageModal(ctx: SlackContext, triggerId: string, incidentId: string): Promise<void> {
+  const incident = await ctx.incidents.get(incidentId);
+  const current = await ctx.statusPage.forIncident(incident.id);
+  const metadata = JSON.stringify({ incidentId: incident.id });
+  await ctx.api.openView(triggerId, renderStatusPageModal(incident, { current, components: ctx.statusPage.components, privateMetadata: metadata }));
+}
+
 /**
  * The status page flow: the "Publish to the status page" button (the answer to `statuspage`)
  * opens the modal; its submission publishes, keyed by the view id so a double submit publishes once.
@@ -23,13 +31,7 @@ export function registerStatusPage(app: App, ctx: SlackContext): void {
   app.action<BlockAction<ButtonAction>>({ action_id: actionIds.openStatusPage }, async ({ ack, body, action }) => {
     await ack();
     try {
-      const incident = await ctx.incidents.get(action.value ?? '');
-      const current = await ctx.statusPage.forIncident(incident.id);
-      const metadata = JSON.stringify({ incidentId: incident.id });
-      await ctx.api.openView(
-        body.trigger_id,
-        renderStatusPageModal(incident, { current, components: ctx.statusPage.components, privateMetadata: metadata }),
-      );
+      await openStatusPageModal(ctx, body.trigger_id, action.value ?? '');
     } catch (error) {
       const message = failureText(ctx, error, actionIds.openStatusPage);
       if (message && body.response_url) {
