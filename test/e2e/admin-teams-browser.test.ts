@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { checkAccessibility, launchBrowser, newPage, screenshot, signIn } from '../support/browser.js';
+import { axeCspHash, checkAccessibility, launchBrowser, newPage, screenshot, signIn } from '../support/browser.js';
 import { describeEngines } from '../support/engines.js';
 import { startApp, type RunningApp } from '../support/http-app.js';
 
@@ -16,12 +13,6 @@ before(async () => {
   browser = await launchBrowser();
 });
 after(() => browser?.close());
-
-/** axe's first, CSP-blocked inline attempt logs an error naming this hash: the harness's, not the page's. */
-async function axeCspHash(): Promise<string> {
-  const source = await fs.readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  return `sha256-${createHash('sha256').update(source).digest('base64')}`;
-}
 
 const KEY = '0123456789abcdef0123456789ab9f3c';
 

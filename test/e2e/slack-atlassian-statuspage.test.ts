@@ -4,12 +4,12 @@ import type { IncidentId } from '../../src/domain/ids.js';
 import type { Actor } from '../../src/domain/user.js';
 import { STATUSPAGE_SYNC_JOB } from '../../src/services/statuspage-sync.service.js';
 import { describeEngines, ManualClock } from '../support/engines.js';
-import { eventually } from '../support/eventually.js';
 import { startFakeStatusPage, type FakeStatusPage, type FakeStatusRequest } from '../support/fake-statuspage.js';
 import { startSlackApp, type SlackHarness } from '../support/slack-app.js';
 import { blockAction, viewSubmission, type ViewStateValues, type ViewStateValueInput } from '../support/slack-requests.js';
 import { callText, declareWithChannel, type IncidentInChannel } from '../support/slack-scenario.js';
 import { assertRejectsWithCode } from '../integration/fixtures.js';
+import { advanceAndRunDueJobs } from '../support/run-due-jobs.js';
 
 const RITA = 'U0RITA';
 const CORA = 'W0CORA'; // the comms lead
@@ -68,17 +68,8 @@ describeEngines('Slack: publications reach Atlassian Statuspage', (ctx) => {
     return declareWithChannel(slack, { title: `${title} ${titles}`, reporter: RITA });
   };
 
-  /** Moves the clock, wakes the worker and waits until no job is due or running. */
-  async function advance(ms: number): Promise<void> {
-    clock.advance(ms);
-    slack.app.worker.wake();
-    await eventually('the due jobs to have run', async () => {
-      const now = clock.now().getTime();
-      const jobs = await slack.app.store.jobStore.list({ status: ['pending', 'running'], limit: 1000 });
-      return jobs.some((j) => j.status === 'running' || j.runAt.getTime() <= now) ? undefined : true;
-    });
-    await slack.app.worker.idle();
-  }
+  /** Moves the clock and runs what became due. */
+  const advance = (ms: number) => advanceAndRunDueJobs(slack.app, clock, ms);
 
   function submit(inc: IncidentInChannel, viewId: string, input: { title: string; status: string; message: string; components: Record<string, string>; notify: boolean }) {
     const values: ViewStateValues<ViewStateValueInput> = {

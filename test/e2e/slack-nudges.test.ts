@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Actor } from '../../src/domain/user.js';
 import { describeEngines, ManualClock } from '../support/engines.js';
-import { eventually } from '../support/eventually.js';
 import { deliveredTo, type FakeMessage, type JsonObject, type JsonValue } from '../support/fake-slack.js';
 import { startSlackApp, type SlackHarness } from '../support/slack-app.js';
 import { blockAction } from '../support/slack-requests.js';
 import { buttonIds, declareWithChannel, messageText, stringField, type IncidentInChannel } from '../support/slack-scenario.js';
+import { advanceAndRunDueJobs } from '../support/run-due-jobs.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -47,17 +47,8 @@ describeEngines('Slack: reminders in the incident channel, with buttons and comm
     return declareWithChannel(slack, { title: `${title} ${titles}`, reporter: RITA });
   };
 
-  /** Moves the clock, wakes the worker and waits until no job is due or running. */
-  async function advance(ms: number): Promise<void> {
-    clock.advance(ms);
-    slack.app.worker.wake();
-    await eventually('the due jobs to have run', async () => {
-      const now = clock.now().getTime();
-      const jobs = await slack.app.store.jobStore.list({ status: ['pending', 'running'], limit: 1000 });
-      return jobs.some((j) => j.status === 'running' || j.runAt.getTime() <= now) ? undefined : true;
-    });
-    await slack.app.worker.idle();
-  }
+  /** Moves the clock and runs what became due. */
+  const advance = (ms: number) => advanceAndRunDueJobs(slack.app, clock, ms);
 
   /** Presses a button on a message the bot posted in the incident channel. */
   function press(inc: IncidentInChannel, message: FakeMessage, actionId: string, userId: string) {

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Actor } from '../../src/domain/user.js';
-import { checkAccessibility, launchBrowser, newPage, screenshot } from '../support/browser.js';
+import { axeCspHash, checkAccessibility, launchBrowser, newPage, screenshot } from '../support/browser.js';
 import { describeEngines } from '../support/engines.js';
 import { startApp, type RunningApp } from '../support/http-app.js';
 
@@ -17,12 +14,6 @@ before(async () => {
   browser = await launchBrowser();
 });
 after(() => browser?.close());
-
-/** axe's first, CSP-blocked inline attempt logs an error naming this hash: the harness's, not the page's. */
-async function axeCspHash(): Promise<string> {
-  const source = await fs.readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  return `sha256-${createHash('sha256').update(source).digest('base64')}`;
-}
 
 /** What the DOMParser made of the feed, read in the page (the test project has no DOM types). */
 interface ParsedFeed {

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { after, before, type TestContext } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { checkAccessibility, launchBrowser, newPage, screenshot, signIn } from '../support/browser.js';
+import { axeCspHash, checkAccessibility, launchBrowser, newPage, screenshot, signIn } from '../support/browser.js';
 import { describeEngines } from '../support/engines.js';
 import { startApp, type RunningApp } from '../support/http-app.js';
 
@@ -18,16 +15,6 @@ before(async () => {
   browser = await launchBrowser();
 });
 after(() => browser?.close());
-
-/**
- * The CSP hash of axe-core's source: checkAccessibility first tries it as an inline <script>, which
- * the site's CSP rightly blocks (Chromium logs a console error naming this hash) before it falls
- * back to evaluating it. Those messages are the harness's, not the site's.
- */
-async function axeCspHash(): Promise<string> {
-  const source = await fs.readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  return `sha256-${createHash('sha256').update(source).digest('base64')}`;
-}
 
 /** Runs `fn` on a page in a fresh context and closes the context whatever happens. */
 async function withPage(options: { javaScriptEnabled?: boolean }, fn: (page: Page) => Promise<void>): Promise<void> {

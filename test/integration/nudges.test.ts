@@ -3,8 +3,8 @@ import { after, before } from 'node:test';
 import { nudgeLabels, type NudgeKind } from '../../src/domain/nudges.js';
 import type { Actor } from '../../src/domain/user.js';
 import { describeEngines, ManualClock } from '../support/engines.js';
-import { eventually } from '../support/eventually.js';
 import { startApp, type RunningApp } from '../support/http-app.js';
+import { advanceAndRunDueJobs } from '../support/run-due-jobs.js';
 
 const MINUTE = 60_000;
 
@@ -21,16 +21,8 @@ describeEngines('nudges: reminders on the durable jobs, timed by the clock', (ct
   });
   after(() => running.close());
 
-  /** Moves the clock, wakes the worker and waits until no job is due or running. */
-  async function advance(minutes: number): Promise<void> {
-    clock.advance(minutes * MINUTE);
-    running.app.worker.wake();
-    await eventually('the due jobs to have run', async () => {
-      const now = clock.now().getTime();
-      const jobs = await running.app.store.jobStore.list({ status: ['pending', 'running'], limit: 500 });
-      return jobs.some((j) => j.status === 'running' || j.runAt.getTime() <= now) ? undefined : true;
-    });
-  }
+  /** Moves the clock by `minutes` minutes and runs what became due. */
+  const advance = (minutes: number) => advanceAndRunDueJobs(running.app, clock, minutes * MINUTE);
 
   /**
    * What the record says of an incident's reminders: each raised one (the audit trail: without
@@ -145,15 +137,7 @@ describeEngines('nudges: each reminder fires on time', (ctx) => {
   });
   after(() => running.close());
 
-  async function advance(minutes: number): Promise<void> {
-    clock.advance(minutes * MINUTE);
-    running.app.worker.wake();
-    await eventually('the due jobs to have run', async () => {
-      const now = clock.now().getTime();
-      const jobs = await running.app.store.jobStore.list({ status: ['pending', 'running'], limit: 1000 });
-      return jobs.some((j) => j.status === 'running' || j.runAt.getTime() <= now) ? undefined : true;
-    });
-  }
+  const advance = (minutes: number) => advanceAndRunDueJobs(running.app, clock, minutes * MINUTE);
 
   /** How often the reminder was raised on the incident (the audit trail's `nudge.sent`). */
   async function raisedCount(reference: string, kind: NudgeKind): Promise<number> {

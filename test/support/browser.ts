@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -150,4 +151,14 @@ export async function signIn(page: Page, baseUrl: string, name: string): Promise
       cause: error,
     });
   }
+}
+
+/**
+ * The CSP hash of axe-core's source: checkAccessibility first tries it as an inline <script>, which
+ * the site's CSP rightly blocks (Chromium logs a console error naming this hash) before it falls
+ * back to evaluating it. Those messages are the harness's, not the page's.
+ */
+export async function axeCspHash(): Promise<string> {
+  const source = await fs.readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  return `sha256-${createHash('sha256').update(source).digest('base64')}`;
 }
