@@ -27,6 +27,7 @@ import { createActionService } from './services/action.service.js';
 import { createApiTokenService } from './services/api-token.service.js';
 import { createCallService } from './services/call.service.js';
 import type { ServiceDeps } from './services/context.js';
+import { createIncidentExportService } from './services/incident-export.service.js';
 import { createIncidentService } from './services/incident.service.js';
 import { createNudgeService } from './services/nudge.service.js';
 import { createPageAcknowledgementService } from './services/page-acknowledgement.service.js';
@@ -109,6 +110,7 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
     incidents: createIncidentService(deps),
     timeline: createTimelineService(deps),
     actions: createActionService(deps),
+    exports: createIncidentExportService(deps),
     tokens: createApiTokenService(deps),
     users: createUserService(deps),
     nudges,
@@ -186,6 +188,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     incidents: services.incidents,
     timeline: services.timeline,
     actions: services.actions,
+    exports: services.exports,
     tokens: services.tokens,
     health: {
       ping: () => services.store.ping(),

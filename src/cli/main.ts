@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { DomainError } from '../domain/errors.js';
 import { CliFailure, lazyServices, type CliIo } from './context.js';
+import { registerImportCommand } from './import.command.js';
 import { registerIncidentCommands } from './incidents.command.js';
 import { registerJobCommands } from './jobs.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
@@ -18,6 +19,7 @@ async function main(argv: string[]): Promise<number> {
   registerMigrateCommand(program, services, io);
   registerTokenCommands(program, services, io);
   registerIncidentCommands(program, services, io);
+  registerImportCommand(program, services, io);
   registerJobCommands(program, services, io);
   try {
     await program.parseAsync(argv);

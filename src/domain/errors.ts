@@ -39,6 +39,8 @@ export const errorCategories = {
   'team.not_found': 'not_found',
   /** Another team (from configuration or the site) has that name. */
   'team.name_taken': 'conflict',
+  /** An export document that cannot be imported (not JSON, wrong format, inconsistent). */
+  'import.invalid': 'invalid',
 } as const;
 
 export type ErrorCode = keyof typeof errorCategories;

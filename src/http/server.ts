@@ -4,12 +4,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { SeverityScale } from '../domain/severity.js';
+import type { IncidentExportService } from '../services/incident-export.service.js';
 import type { ActionService } from '../services/action.service.js';
 import type { ApiTokenService } from '../services/api-token.service.js';
 import type { IncidentService } from '../services/incident.service.js';
 import type { TimelineService } from '../services/timeline.service.js';
 import { actionRoutes } from './api/v1/actions.routes.js';
 import { hideIncidentsOutOfSight, requireBearerToken } from './api/v1/auth.js';
+import { exportRoutes } from './api/v1/export.routes.js';
 import { incidentRoutes } from './api/v1/incidents.routes.js';
 import { timelineRoutes } from './api/v1/timeline.routes.js';
 import { handleError, sendError } from './error-response.js';
@@ -23,6 +25,7 @@ export interface ServerDeps {
   readonly incidents: IncidentService;
   readonly timeline: TimelineService;
   readonly actions: ActionService;
+  readonly exports: IncidentExportService;
   readonly tokens: ApiTokenService;
   /** What `/healthz` checks: the database, then the job queue. */
   readonly health: HealthDeps;
@@ -87,6 +90,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await secured.register(incidentRoutes(deps.incidents, deps.severities));
         await secured.register(timelineRoutes(deps.timeline));
         await secured.register(actionRoutes(deps.actions));
+        await secured.register(exportRoutes(deps.exports, deps.severities));
       });
     },
     { prefix: '/api/v1' },

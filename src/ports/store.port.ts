@@ -111,6 +111,8 @@ export interface ActionRepository {
 
 export interface AuditRepository {
   append(records: readonly AuditRecord[]): Promise<void>;
+  /** Writes records as they were read elsewhere (an imported incident's trail), in order. */
+  appendStored(records: readonly StoredAuditRecord[]): Promise<void>;
   listForIncident(incidentId: IncidentId): Promise<StoredAuditRecord[]>;
 }
 

@@ -24,6 +24,22 @@ export function createAuditRepository(db: Db): AuditRepository {
         )
         .execute();
     },
+    async appendStored(records) {
+      if (records.length === 0) return;
+      await db
+        .insertInto('audit_events')
+        .values(
+          records.map((r) => ({
+            incident_id: r.incidentId,
+            at: iso(r.at),
+            actor_id: r.actor.id,
+            source: r.source,
+            type: r.type,
+            data: JSON.stringify(r.data),
+          })),
+        )
+        .execute();
+    },
     async listForIncident(incidentId) {
       const rows = await db
         .selectFrom('audit_events')
