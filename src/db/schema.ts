@@ -17,6 +17,8 @@ export interface UsersTable {
   slack_user_id: string | null;
   created_at: string;
   updated_at: string;
+  /** When the retention policy anonymised this person (0012). */
+  anonymised_at: string | null;
 }
 
 export interface IncidentsTable {
@@ -41,6 +43,10 @@ export interface IncidentsTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** 1: a drill or test incident, left out of the metrics (0012). */
+  drill: Generated<number>;
+  /** When its comms channel was archived (0012). */
+  channel_archived_at: string | null;
 }
 
 export interface RoleAssignmentsTable {
@@ -117,6 +123,10 @@ export interface ActionsTable {
   created_by: string;
   created_at: string;
   updated_at: string;
+  /** 1: an RCA follow-up (0012). */
+  follow_up: Generated<number>;
+  /** ISO calendar date a follow-up is due (0012). */
+  due_on: string | null;
 }
 
 export interface AuditEventsTable {
@@ -240,6 +250,41 @@ export interface PagingTeamsTable {
   updated_at: string;
 }
 
+/** One root cause analysis per incident: its session date and its outcome (0012). */
+export interface RcasTable {
+  incident_id: string;
+  held_on: string | null;
+  root_cause: string | null;
+  contributing_factors: string | null;
+  went_well: string | null;
+  went_badly: string | null;
+  status: string;
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface RcaAttendeesTable {
+  incident_id: string;
+  user_id: string;
+}
+
+/** Where an RCA was published (`target`: `confluence`), so publishing again updates it (0012). */
+export interface RcaPublicationsTable {
+  incident_id: string;
+  target: string;
+  external_id: string | null;
+  external_version: number | null;
+  url: string | null;
+  status: string;
+  requested_by: string;
+  requested_at: string;
+  published_at: string | null;
+  last_error: string | null;
+}
+
 export interface Database {
   counters: CountersTable;
   users: UsersTable;
@@ -257,6 +302,9 @@ export interface Database {
   slack_messages: SlackMessagesTable;
   pages: PagesTable;
   paging_teams: PagingTeamsTable;
+  rcas: RcasTable;
+  rca_attendees: RcaAttendeesTable;
+  rca_publications: RcaPublicationsTable;
   public_incidents: PublicIncidentsTable;
   public_incident_updates: PublicIncidentUpdatesTable;
   status_components: StatusComponentsTable;

@@ -10,6 +10,7 @@ import { statusPageMigration } from './0007-status-page.js';
 import { pagesMigration } from './0008-pages.js';
 import { statusPageSyncMigration } from './0010-statuspage-sync.js';
 import { pagingTeamsMigration } from './0011-paging-teams.js';
+import { afterTheIncidentMigration } from './0012-after-the-incident.js';
 
 /** Every migration, in order. Names sort; never rename or edit one that has shipped. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -24,5 +25,6 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0008-pages': pagesMigration(),
     '0010-statuspage-sync': statusPageSyncMigration(),
     '0011-paging-teams': pagingTeamsMigration(),
+    '0012-after-the-incident': afterTheIncidentMigration(),
   };
 }
