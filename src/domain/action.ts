@@ -14,6 +14,10 @@ export interface Action {
   readonly owner: User | null;
   readonly done: boolean;
   readonly doneAt: Date | null;
+  /** A follow-up agreed after the incident (at its RCA), rather than an action taken during it. */
+  readonly followUp: boolean;
+  /** When a follow-up is due: an ISO calendar date (yyyy-mm-dd), or null. */
+  readonly dueOn: string | null;
   readonly createdBy: User;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -28,7 +32,7 @@ function checkText(text: string): string {
 /** Records a new, open action. */
 export function addAction(
   incidentId: IncidentId,
-  input: { readonly text: string; readonly owner?: User | null },
+  input: { readonly text: string; readonly owner?: User | null; readonly followUp?: boolean; readonly dueOn?: string | null },
   ctx: TransitionContext,
 ): Transition<Action> {
   const action: Action = {
@@ -38,6 +42,8 @@ export function addAction(
     owner: input.owner ?? null,
     done: false,
     doneAt: null,
+    followUp: input.followUp ?? false,
+    dueOn: input.dueOn ?? null,
     createdBy: ctx.actor,
     createdAt: ctx.at,
     updatedAt: ctx.at,

@@ -24,6 +24,8 @@ export interface DeclareInput {
   readonly reportOnly: boolean;
   readonly occurredAt?: Date | null;
   readonly private?: boolean;
+  /** A drill or test incident, left out of the metrics. */
+  readonly drill?: boolean;
   readonly summary?: string | null;
   readonly impact?: string | null;
   readonly severity?: string | null;
@@ -58,12 +60,14 @@ export function declareIncident(input: DeclareInput, ctx: TransitionContext): Tr
     reportOnly: input.reportOnly,
     occurredAt,
     private: input.private ?? false,
+    drill: input.drill ?? false,
     summary: optionalText(input.summary ?? null, 'summary', LONG_TEXT_MAX, 'incident.field_invalid'),
     impact: optionalText(input.impact ?? null, 'impact', LONG_TEXT_MAX, 'incident.field_invalid'),
     severity: input.severity ? parseSeverity(ctx.severities, input.severity) : null,
     startedAt: ctx.at,
     endedAt: null,
     channel: null,
+    channelArchivedAt: null,
     reporter: input.reporter ?? ctx.actor,
     roleAssignments: [],
     people: [],

@@ -57,6 +57,8 @@ export interface Incident {
   /** For report-only incidents: when it actually happened, if earlier than the report. */
   readonly occurredAt: Date | null;
   readonly private: boolean;
+  /** A drill or test incident: worked like any other, left out of the metrics. */
+  readonly drill: boolean;
   readonly summary: string | null;
   readonly impact: string | null;
   readonly severity: string | null;
@@ -64,6 +66,8 @@ export interface Incident {
   readonly startedAt: Date;
   readonly endedAt: Date | null;
   readonly channel: SlackChannelRef | null;
+  /** When its comms channel was archived in Slack; the record stays here whatever Slack does. */
+  readonly channelArchivedAt: Date | null;
   readonly reporter: User;
   /** Every assignment ever made, current ones with `endedAt: null`. */
   readonly roleAssignments: readonly RoleAssignment[];

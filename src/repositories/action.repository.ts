@@ -18,6 +18,8 @@ export function createActionRepository(db: Db): ActionRepository {
       owner: r.owner_id ? userFrom(users, r.owner_id) : null,
       done: r.done === 1,
       doneAt: dateOrNull(r.done_at),
+      followUp: r.follow_up === 1,
+      dueOn: r.due_on,
       createdBy: userFrom(users, r.created_by),
       createdAt: date(r.created_at),
       updatedAt: date(r.updated_at),
@@ -29,6 +31,8 @@ export function createActionRepository(db: Db): ActionRepository {
     owner_id: a.owner?.id ?? null,
     done: flag(a.done),
     done_at: isoOrNull(a.doneAt),
+    follow_up: flag(a.followUp),
+    due_on: a.dueOn,
     updated_at: iso(a.updatedAt),
   });
 

@@ -27,6 +27,8 @@ describeEngines('action repository', (ctx) => {
       owner: null,
       done: false,
       doneAt: null,
+      followUp: false,
+      dueOn: null,
       createdBy: lead,
       createdAt: at(10),
       updatedAt: at(10),

@@ -24,6 +24,8 @@ describe('addAction', () => {
       owner: bob,
       done: false,
       doneAt: null,
+      followUp: false,
+      dueOn: null,
       createdBy: ctx.actor,
       createdAt: ctx.at,
       updatedAt: ctx.at,

@@ -46,6 +46,8 @@ function action(text: string, done = false): Action {
     owner: done ? null : bob,
     done,
     doneAt: null,
+    followUp: false,
+    dueOn: null,
     createdBy: alice,
     createdAt: DECLARED_AT,
     updatedAt: DECLARED_AT,
