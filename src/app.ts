@@ -8,6 +8,7 @@ import { buildServer } from './http/server.js';
 import { createNudgeJobHandlers } from './jobs/nudge-jobs.js';
 import { createPagerJobHandlers } from './jobs/pager-jobs.js';
 import { createStatusPageJobHandlers } from './jobs/statuspage-jobs.js';
+import { createRcaJobHandlers } from './jobs/rca-jobs.js';
 import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
 import { audienceOf, createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
 import { createGitHubProvider } from './integrations/github/github-provider.js';
@@ -15,6 +16,7 @@ import { createOidcProvider } from './integrations/oidc/oidc-provider.js';
 import { createPagerDutyPager } from './integrations/pagerduty/pagerduty-pager.js';
 import { registerPagerDutyWebhook } from './integrations/pagerduty/pagerduty-webhook.js';
 import { createAtlassianStatusPagePublisher } from './integrations/statuspage/atlassian-statuspage-publisher.js';
+import { createConfluenceRcaPublisher } from './integrations/confluence/confluence-rca-publisher.js';
 import { createLogger } from './logger.js';
 import type { IdentityProvider } from './ports/identity-provider.port.js';
 import type { LiveUpdatesHub } from './ports/live-updates.port.js';
@@ -29,11 +31,16 @@ import { createCallService } from './services/call.service.js';
 import type { ServiceDeps } from './services/context.js';
 import { createIncidentExportService } from './services/incident-export.service.js';
 import { createIncidentService } from './services/incident.service.js';
+import { createMetricsService } from './services/metrics.service.js';
 import { createNudgeService } from './services/nudge.service.js';
 import { createPageAcknowledgementService } from './services/page-acknowledgement.service.js';
 import { createPageService } from './services/page.service.js';
 import { createPagingTeamService } from './services/paging-team.service.js';
+import { createRetentionService } from './services/retention.service.js';
+import { createRcaService } from './services/rca.service.js';
+import { createFollowUpService } from './services/follow-up.service.js';
 import { createStatusPageService } from './services/status-page.service.js';
+import { createRcaPublishingService } from './services/rca-publishing.service.js';
 import { createStatusPageSyncService } from './services/statuspage-sync.service.js';
 import { createTimelineService } from './services/timeline.service.js';
 import { createUserService } from './services/user.service.js';
@@ -101,6 +108,14 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
     ? createStatusPageSyncService(deps, createAtlassianStatusPagePublisher(config.atlassianStatusPage))
     : null;
   if (statusPageSync) listeners.push(statusPageSync.syncer);
+  // An RCA leaves the site only through here, masked: to Confluence when configured, to RCA_SHARE_CHANNELS, as downloads.
+  const exports = createIncidentExportService(deps, { redactPatterns: config.redactPatterns });
+  const rcaPublishing = createRcaPublishingService(deps, createRcaService(deps), config.confluence ? createConfluenceRcaPublisher(config.confluence) : null, exports, {
+    publicUrl: config.publicUrl,
+    severities: config.severities,
+    redactPatterns: config.redactPatterns,
+    shareChannels: config.rcaShareChannels,
+  });
   return {
     config,
     clock,
@@ -110,15 +125,20 @@ export function buildServices(config: Config, overrides: AppOverrides = {}) {
     incidents: createIncidentService(deps),
     timeline: createTimelineService(deps),
     actions: createActionService(deps),
-    exports: createIncidentExportService(deps),
+    exports,
+    rcaPublishing,
+    metrics: createMetricsService(deps),
+    rca: createRcaService(deps),
+    followUps: createFollowUpService(deps),
     tokens: createApiTokenService(deps),
     users: createUserService(deps),
+    retention: createRetentionService(deps, { policy: config.retention, adminEmails: config.adminEmails }),
     nudges,
     pages,
     pageAcknowledgements,
     statusPageSync,
     pagingTeams,
-    statusPage: createStatusPageService(deps, { components: config.statusComponents }),
+    statusPage: createStatusPageService(deps, { components: config.statusComponents, redactPatterns: config.redactPatterns }),
     // Registered only when configured: without it there is no call button.
     calls: config.callUrlTemplate ? createCallService(deps, config.callUrlTemplate) : null,
   };
@@ -160,7 +180,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         nudges: services.nudges,
         pages: services.pages,
         statusPage: services.statusPage,
+        rca: services.rca,
         calls: services.calls,
+        rcaPublishing: services.rcaPublishing,
       })
     : null;
   const handlers = new Map<string, JobHandler>([
@@ -168,6 +190,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ...createNudgeJobHandlers(services.nudges),
     ...(services.pages ? createPagerJobHandlers(services.pages, services.pageAcknowledgements) : []),
     ...(services.statusPageSync ? createStatusPageJobHandlers(services.statusPageSync) : []),
+    ...createRcaJobHandlers(services.rcaPublishing),
   ]);
   const worker = createWorker({
     store: services.store.jobStore,
@@ -189,6 +212,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     timeline: services.timeline,
     actions: services.actions,
     exports: services.exports,
+    metrics: services.metrics,
     tokens: services.tokens,
     health: {
       ping: () => services.store.ping(),
@@ -213,6 +237,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       live: services.live,
       statusPage: services.statusPage,
       pagingTeams: services.pagingTeams,
+      rcaPublishing: services.rcaPublishing,
+      metrics: services.metrics,
+      rca: services.rca,
+      followUps: services.followUps,
       pagerConfigured: config.pager !== null,
       identityProviders: identityProviders(config),
     },

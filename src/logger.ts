@@ -14,6 +14,9 @@ export const redactPaths = [
   '*.token',
   '*.secret',
   '*.password',
+  // Confluence credentials (Cloud API token, Data Center personal access token).
+  'apiToken',
+  '*.apiToken',
   // PagerDuty integration keys (configured or managed on the site's admin page) page whoever holds one.
   'routingKey',
   'routing_key',

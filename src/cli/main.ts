@@ -6,6 +6,7 @@ import { registerImportCommand } from './import.command.js';
 import { registerIncidentCommands } from './incidents.command.js';
 import { registerJobCommands } from './jobs.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
+import { registerRetentionCommand } from './retention.command.js';
 import { registerTokenCommands } from './token.command.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
   registerIncidentCommands(program, services, io);
   registerImportCommand(program, services, io);
   registerJobCommands(program, services, io);
+  registerRetentionCommand(program, services, io);
   try {
     await program.parseAsync(argv);
     return 0;

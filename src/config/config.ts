@@ -5,7 +5,12 @@ import { callUrlTemplate, helpChannelList, type HelpChannel } from './calls.conf
 import { pagerConfig, pagerRoutingKey, pagerTeamList, pagerUrl, type PagerConfig } from './pager.config.js';
 import { atlassianStatusPageConfig, statusPageApiUrl, statusPageComponentList, statusPageId, type AtlassianStatusPageConfig } from './statuspage.config.js';
 import { commsCadence, duration, durationOrOff, nudgeSettings, nudgeTiming, timeZone, workingHours } from './nudges.config.js';
+import { retentionPeriod } from './retention.config.js';
+import type { RetentionPolicy } from '../domain/retention.js';
 import { defaultSeverityScale, type SeverityScale } from '../domain/severity.js';
+import type { RedactionPattern } from '../domain/redaction.js';
+import { confluenceConfig, confluencePageId, confluenceSecret, confluenceSpaceKey, confluenceUrl, type ConfluenceConfig } from './confluence.config.js';
+import { rcaShareChannelList, redactPatternList } from './redaction.config.js';
 
 /** Every environment variable the app reads: name, what it does, and its default. The README table mirrors this. */
 export const configVariables = [
@@ -89,6 +94,23 @@ export const configVariables = [
   { name: 'ARCHIVE_WARNING_BEFORE', description: 'The channel is warned this long before it is archived; less than ARCHIVE_CHANNEL_AFTER.', default: '1d' },
   { name: 'WORKING_HOURS', description: 'When "can it be closed?" and the RCA reminder may be sent: whole hours and days.', default: '09:00-17:00 Mon-Fri' },
   { name: 'TZ', description: 'IANA time zone of WORKING_HOURS.', default: 'Europe/London' },
+  {
+    name: 'RETENTION_ANONYMISE_AFTER',
+    description: 'Retention policy: people whose every incident ended this long ago (`3y` calendar years, `1095d` days; at least 30 days) are anonymised by `npm run cli -- retention --apply`. `off`: never.',
+    default: 'off',
+  },
+  {
+    name: 'REDACT_PATTERNS',
+    description: 'Extra regular expressions masked before anything leaves the site (Confluence, exports, status page, shared summaries), separated by spaces (write a space inside one as `\\s`); `/body/i` for flags. Tokens, keys and passwords in links are masked anyway.',
+    default: '(built-in rules only)',
+  },
+  { name: 'CONFLUENCE_URL', description: 'Base URL of Confluence (Cloud: `https://acme.atlassian.net/wiki`). With the space key and credentials, RCAs can be published there.', default: '(Confluence off)' },
+  { name: 'CONFLUENCE_SPACE_KEY', description: 'Key of the Confluence space RCA pages are created in.', default: '' },
+  { name: 'CONFLUENCE_PARENT_PAGE_ID', description: 'Id of the page RCA pages are created under.', default: '(top of the space)' },
+  { name: 'CONFLUENCE_EMAIL', description: 'Confluence Cloud: the account email, with CONFLUENCE_API_TOKEN (Basic auth).', default: '' },
+  { name: 'CONFLUENCE_API_TOKEN', description: 'Confluence Cloud: an API token of that account.', default: '' },
+  { name: 'CONFLUENCE_TOKEN', description: 'Confluence Data Center: a personal access token (Bearer), instead of CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN.', default: '' },
+  { name: 'RCA_SHARE_CHANNELS', description: 'Slack channels (ids or `#names`, comma-separated) the RCA publish page can share a summary to. Needs Slack.', default: '(no sharing)' },
 ] as const;
 
 export type ConfigVariable = (typeof configVariables)[number]['name'];
@@ -159,6 +181,14 @@ export interface Config {
   readonly statusComponents: readonly string[];
   /** Makes conference call links (see domain/call.ts); null: calls are off. */
   readonly callUrlTemplate: string | null;
+  /** How long people are kept after their last incident (the `retention` CLI command). */
+  readonly retention: RetentionPolicy;
+  /** Configured patterns masked, besides the built-in rules, before anything leaves the site. */
+  readonly redactPatterns: readonly RedactionPattern[];
+  /** Confluence; null: RCAs are not published there. */
+  readonly confluence: ConfluenceConfig | null;
+  /** Where an RCA summary can be shared in Slack; empty: no sharing. */
+  readonly rcaShareChannels: readonly string[];
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -283,6 +313,15 @@ const schema = z.object({
   ARCHIVE_WARNING_BEFORE: z.preprocess(blankIsUnset, duration.optional()),
   WORKING_HOURS: z.preprocess(blankIsUnset, workingHours.optional()),
   TZ: z.preprocess(blankIsUnset, timeZone.optional()),
+  RETENTION_ANONYMISE_AFTER: z.preprocess(blankIsUnset, retentionPeriod.optional()),
+  REDACT_PATTERNS: z.preprocess(blankIsUnset, redactPatternList.optional()),
+  CONFLUENCE_URL: z.preprocess(blankIsUnset, confluenceUrl.optional()),
+  CONFLUENCE_SPACE_KEY: z.preprocess(blankIsUnset, confluenceSpaceKey.optional()),
+  CONFLUENCE_PARENT_PAGE_ID: z.preprocess(blankIsUnset, confluencePageId.optional()),
+  CONFLUENCE_EMAIL: z.preprocess(blankIsUnset, z.email('an email address').optional()),
+  CONFLUENCE_API_TOKEN: z.preprocess(blankIsUnset, confluenceSecret.optional()),
+  CONFLUENCE_TOKEN: z.preprocess(blankIsUnset, confluenceSecret.optional()),
+  RCA_SHARE_CHANNELS: z.preprocess(blankIsUnset, rcaShareChannelList.optional()),
 });
 
 /** Start-up refused: every bad variable is named, so one restart fixes them all. */
@@ -313,6 +352,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const nudges = nudgeSettings(c, severities, problems);
   const pager = pagerConfig(c, problems);
   const atlassianStatusPage = atlassianStatusPageConfig(c, c.STATUS_COMPONENTS ?? [], problems);
+  const confluence = confluenceConfig(c, problems);
+  if (c.RCA_SHARE_CHANNELS?.length && !slack) problems.push('RCA_SHARE_CHANNELS: sharing to Slack needs Slack (SLACK_BOT_TOKEN)');
   if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (32+ random characters)');
   // The development sign-in believes whatever name is typed: never in production.
   if (c.NODE_ENV === 'production' && !signIn.oidc && !signIn.github) {
@@ -339,6 +380,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     atlassianStatusPage,
     statusComponents: Object.freeze(c.STATUS_COMPONENTS ?? []),
     callUrlTemplate: c.CALL_URL_TEMPLATE ?? null,
+    retention: Object.freeze({ anonymiseAfter: c.RETENTION_ANONYMISE_AFTER ?? null }),
+    redactPatterns: c.REDACT_PATTERNS ?? [],
+    confluence,
+    rcaShareChannels: c.RCA_SHARE_CHANNELS ?? [],
   });
 }
 

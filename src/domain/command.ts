@@ -33,8 +33,12 @@ export type IncidentCommand =
   | { readonly kind: 'checkins'; readonly everyMs: number | null }
   /** Keep the channel: it is not archived automatically after close. */
   | { readonly kind: 'keepChannel' }
+  /** Archive the (closed) incident's channel now; the record stays on the site. */
+  | { readonly kind: 'archiveChannel' }
   /** The root cause analysis is booked: no more reminders to schedule it. */
   | { readonly kind: 'rcaBooked' }
+  /** Record the root cause analysis session (date, attendees): opens its form. */
+  | { readonly kind: 'rcaSession' }
   /** Page the on-call incident lead (the pager's modal asks for the message). */
   | { readonly kind: 'pageLead' }
   /** List who can be paged: the lead and the specialist teams. */
@@ -60,7 +64,9 @@ export const commandKinds = [
   'update',
   'checkins',
   'keepChannel',
+  'archiveChannel',
   'rcaBooked',
+  'rcaSession',
   'pageLead',
   'escalate',
   'call',
@@ -87,7 +93,9 @@ const usage = {
   checkins: 'checkins every <duration>',
   checkinsOff: 'checkins off',
   keep: 'keep',
+  archive: 'archive',
   rcaBooked: 'rca booked',
+  rcaSession: 'rca',
   pageLead: 'page lead',
   escalate: 'escalate',
   call: 'call',
@@ -115,7 +123,9 @@ export const commandHelp: readonly { readonly usage: string; readonly descriptio
   { usage: usage.checkins, description: 'Remind the team to check in, e.g. checkins every 30m' },
   { usage: usage.checkinsOff, description: 'Stop the team check-ins' },
   { usage: usage.keep, description: 'Keep this channel: do not archive it after close' },
+  { usage: usage.archive, description: 'Archive this channel now (once closed); the record stays on the site' },
   { usage: usage.rcaBooked, description: 'Say the root cause analysis is booked (stops its reminder)' },
+  { usage: usage.rcaSession, description: 'Record the RCA session (date, who attends), once closed' },
   { usage: usage.pageLead, description: 'Page the on-call incident lead (PagerDuty)' },
   { usage: usage.escalate, description: 'Bring in another team: list who can be paged (also esc, page)' },
   { usage: usage.call, description: 'Start a conference call for the incident (or show the one running)' },
@@ -149,6 +159,7 @@ const parsers: ReadonlyMap<string, Parser> = new Map<string, Parser>([
   ['checkins', parseCheckins],
   ['checkin', parseCheckins],
   ['keep', (args) => noArguments({ kind: 'keepChannel' }, args, usage.keep)],
+  ['archive', (args) => noArguments({ kind: 'archiveChannel' }, args, usage.archive)],
   ['rca', parseRca],
   ['page', parsePage],
   ['escalate', (args) => noArguments({ kind: 'escalate' }, args, usage.escalate)],
@@ -351,8 +362,9 @@ function parseCheckins(args: string): IncidentCommand {
 }
 
 function parseRca(args: string): IncidentCommand {
+  if (args === '') return { kind: 'rcaSession' };
   if (/^(booked|scheduled)$/i.test(args)) return { kind: 'rcaBooked' };
-  throw invalid(`Usage: ${usage.rcaBooked} (once the root cause analysis session is in the calendar)`);
+  throw invalid(`Usage: ${usage.rcaSession} (record the session) or ${usage.rcaBooked} (once the root cause analysis session is in the calendar)`);
 }
 
 // `page` alone lists who can be paged; `page lead` goes straight to the lead's page.

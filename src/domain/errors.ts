@@ -35,12 +35,22 @@ export const errorCategories = {
   'page.invalid': 'invalid',
   /** No pager (or no such team) is configured. */
   'page.not_configured': 'conflict',
+  /** A private incident's RCA shared without the explicit "share anyway". */
+  'rca.private': 'conflict',
+  /** Publishing or sharing an RCA where nothing (Confluence, share channels) is configured. */
+  'rca.not_configured': 'conflict',
   'team.invalid': 'invalid',
   'team.not_found': 'not_found',
   /** Another team (from configuration or the site) has that name. */
   'team.name_taken': 'conflict',
   /** An export document that cannot be imported (not JSON, wrong format, inconsistent). */
   'import.invalid': 'invalid',
+  /** An RCA (or follow-up) field that cannot be saved: a bad date, no attendee, no owner. */
+  'rca.invalid': 'invalid',
+  /** The RCA of an incident that is still open. */
+  'rca.incident_open': 'conflict',
+  /** A form filled from an older version of the RCA than the one saved since. */
+  'rca.concurrent_update': 'conflict',
 } as const;
 
 export type ErrorCode = keyof typeof errorCategories;

@@ -37,6 +37,8 @@ export type DomainEvent =
   | { readonly type: 'incident.person_added'; readonly person: PersonRef; readonly how: PersonKind }
   | { readonly type: 'incident.person_removed'; readonly person: PersonRef; readonly how: PersonKind }
   | { readonly type: 'incident.reopened' }
+  /** The comms channel was archived (`automatic`: by the reminder engine after close; else `by` someone). */
+  | { readonly type: 'incident.channel_archived'; readonly channel: SlackChannelRef; readonly automatic: boolean; readonly by: PersonRef | null }
   | { readonly type: 'incident.promoted' }
   | { readonly type: 'timeline.entry_added'; readonly entryId: TimelineEntryId; readonly kind: TimelineKind }
   | { readonly type: 'timeline.entry_revised'; readonly entryId: TimelineEntryId; readonly revision: number }
@@ -71,9 +73,17 @@ export type DomainEvent =
       readonly components: readonly ComponentChange[];
       readonly notifySubscribers: boolean;
       readonly privateOverride: boolean;
+      /** Likely secrets masked in the title and message before they were stored (kind and hint, never the secret). */
+      readonly masked?: readonly { readonly label: string; readonly hint: string }[];
     }
   /** The public incident was created on an outside status page (`service`, e.g. Atlassian Statuspage), at `link`. */
   | { readonly type: 'statuspage.linked'; readonly publicIncidentId: PublicIncidentId; readonly service: string; readonly link: string | null }
+  /** Someone asked to publish the RCA to `target` (Confluence); its job does it; `privateOverride`: although private. */
+  | { readonly type: 'rca.publish_requested'; readonly target: string; readonly privateOverride?: boolean }
+  /** The RCA reached `target` at `url` (`first`: the page was created), masked `masked` likely secrets. */
+  | { readonly type: 'rca.published'; readonly target: string; readonly url: string; readonly first: boolean; readonly masked: number }
+  /** A summary of the RCA is to be shared to these Slack channels; `privateOverride`: although private. */
+  | { readonly type: 'rca.shared'; readonly channels: readonly string[]; readonly privateOverride: boolean; readonly masked: number }
   /** Someone asked to page `target` (`lead` or a team); its job sends it. */
   | { readonly type: 'page.requested'; readonly pageId: PageId; readonly target: string; readonly message: string }
   /** The pager took the page: who asked, when, its key, and who was on call if the pager said. */
@@ -90,7 +100,18 @@ export type DomainEvent =
   /** Someone (`by`, as the pager names them) acknowledged the page at the pager; `lead`: what became of the lead role. */
   | { readonly type: 'page.acknowledged'; readonly pageId: PageId; readonly target: string; readonly by: string; readonly lead: AcknowledgedLead }
   /** The incident closed: the page was resolved at the pager, or (`cancelled`) never sent. */
-  | { readonly type: 'page.ended'; readonly pageId: PageId; readonly target: string; readonly dedupKey: string; readonly cancelled: boolean };
+  | { readonly type: 'page.ended'; readonly pageId: PageId; readonly target: string; readonly dedupKey: string; readonly cancelled: boolean }
+  /** The RCA session's date and attendees were recorded (`first`: for the first time). */
+  | { readonly type: 'rca.session_recorded'; readonly heldOn: string; readonly attendees: readonly PersonRef[]; readonly first: boolean }
+  /** Parts of the RCA's outcome (root cause, contributing factors, went well/badly) were written. */
+  | { readonly type: 'rca.outcome_recorded'; readonly fields: readonly string[] }
+  | { readonly type: 'rca.completed' }
+  /** A complete RCA went back to draft. */
+  | { readonly type: 'rca.reopened' }
+  | { readonly type: 'follow_up.added'; readonly actionId: ActionId; readonly text: string; readonly owner: PersonRef; readonly dueOn: string }
+  | { readonly type: 'follow_up.updated'; readonly actionId: ActionId; readonly changes: Readonly<Record<string, string | null>> }
+  | { readonly type: 'follow_up.completed'; readonly actionId: ActionId; readonly text: string }
+  | { readonly type: 'follow_up.reopened'; readonly actionId: ActionId; readonly text: string };
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -23,10 +23,23 @@ export function incidentDurations(
   incident: Pick<Incident, 'startedAt' | 'endedAt' | 'roleAssignments'>,
   firstUpdateAt: Date | null,
 ): IncidentDurations {
-  const start = incident.startedAt.getTime();
-  const since = (at: Date | null | undefined): number | null => (at ? Math.max(0, at.getTime() - start) : null);
-  const firstLead = incident.roleAssignments
+  const firstLeadAt = incident.roleAssignments
     .filter((a) => a.role === 'lead')
     .reduce<Date | null>((first, a) => (first === null || a.assignedAt < first ? a.assignedAt : first), null);
-  return { toLeadMs: since(firstLead), toFirstUpdateMs: since(firstUpdateAt), toCloseMs: since(incident.endedAt) };
+  return durationsFromMoments({ startedAt: incident.startedAt, firstLeadAt, firstUpdateAt, endedAt: incident.endedAt });
+}
+
+/** The moments the durations are measured to, as the metrics read them in bulk (no whole incidents). */
+export interface IncidentMoments {
+  readonly startedAt: Date;
+  readonly firstLeadAt: Date | null;
+  readonly firstUpdateAt: Date | null;
+  readonly endedAt: Date | null;
+}
+
+/** incidentDurations' rule over the moments themselves: the same clamping at zero. */
+export function durationsFromMoments(moments: IncidentMoments): IncidentDurations {
+  const start = moments.startedAt.getTime();
+  const since = (at: Date | null): number | null => (at ? Math.max(0, at.getTime() - start) : null);
+  return { toLeadMs: since(moments.firstLeadAt), toFirstUpdateMs: since(moments.firstUpdateAt), toCloseMs: since(moments.endedAt) };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { closeReasons, incidentStatuses, personKinds } from './incident.js';
+import { rcaStatuses } from './rca.js';
 import { timelineKinds } from './timeline.js';
 import { sources } from './user.js';
 
@@ -12,6 +13,8 @@ import { sources } from './user.js';
 export const INCIDENT_EXPORT_FORMAT = 'incident-response/v1';
 
 const isoDate = z.iso.datetime({ offset: true });
+/** A calendar day (an RCA session, a follow-up's due date). */
+const isoDay = z.iso.date();
 
 export const exportedPerson = z.object({
   name: z.string().min(1).max(200),
@@ -59,12 +62,15 @@ export const incidentExport = z.object({
     reportOnly: z.boolean(),
     occurredAt: isoDate.nullable(),
     private: z.boolean(),
+    /** Optional: exports made before drills existed import as not a drill. */
+    drill: z.boolean().optional(),
     summary: z.string().nullable(),
     impact: z.string().nullable(),
     severity: z.string().nullable(),
     startedAt: isoDate,
     endedAt: isoDate.nullable(),
     channel: z.object({ id: z.string(), name: z.string() }).nullable(),
+    channelArchivedAt: isoDate.nullable().optional(),
     reporter: exportedPerson,
     createdAt: isoDate,
     updatedAt: isoDate,
@@ -88,11 +94,32 @@ export const incidentExport = z.object({
       owner: exportedPerson.nullable(),
       done: z.boolean(),
       doneAt: isoDate.nullable(),
+      /** Optional (earlier exports had none): a follow-up agreed at the RCA, and when it is due. */
+      followUp: z.boolean().optional(),
+      dueOn: isoDay.nullable().optional(),
       createdBy: exportedPerson,
       createdAt: isoDate,
       updatedAt: isoDate,
     }),
   ),
+  /** The root cause analysis, if one was started; optional, so earlier exports still import. */
+  rca: z
+    .object({
+      heldOn: isoDay.nullable(),
+      attendees: z.array(exportedPerson),
+      rootCause: z.string().nullable(),
+      contributingFactors: z.string().nullable(),
+      wentWell: z.string().nullable(),
+      wentBadly: z.string().nullable(),
+      status: z.enum(rcaStatuses),
+      version: z.number().int().positive(),
+      createdBy: exportedPerson,
+      createdAt: isoDate,
+      updatedBy: exportedPerson,
+      updatedAt: isoDate,
+    })
+    .nullable()
+    .optional(),
   audit: z.array(
     z.object({
       at: isoDate,
@@ -102,5 +129,7 @@ export const incidentExport = z.object({
       data: z.record(z.string(), z.unknown()),
     }),
   ),
+  /** What was masked before the document left the site (kind, hint, where; never the secret). Ignored on import. */
+  redactions: z.array(z.object({ kind: z.string(), label: z.string(), hint: z.string(), field: z.string() })).optional(),
 });
 export type IncidentExport = z.infer<typeof incidentExport>;

@@ -13,6 +13,13 @@ export interface Narration {
   readonly text: string;
 }
 
+const rcaFieldLabels: Readonly<Record<string, string>> = {
+  rootCause: 'root cause',
+  contributingFactors: 'contributing factors',
+  wentWell: 'what went well',
+  wentBadly: 'what went badly',
+};
+
 function shown(value: string | boolean | null): string {
   if (value === null) return 'nothing';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
@@ -72,6 +79,11 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
       };
     case 'incident.reopened':
       return { kind: 'reopened', text: 'Reopened' };
+    case 'incident.channel_archived':
+      return {
+        kind: 'fieldChange',
+        text: event.by ? `Slack channel #${event.channel.name} archived by ${event.by.name}` : `Slack channel #${event.channel.name} archived automatically after close`,
+      };
     case 'incident.promoted':
       return { kind: 'fieldChange', text: 'Promoted from a report to a live incident' };
     case 'action.added': {
@@ -99,6 +111,15 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
     }
     case 'statuspage.linked':
       return { kind: 'statusPage', text: `On ${event.service}: ${event.link ?? 'created (it gave no link)'}` };
+    case 'rca.publish_requested':
+      // Audit only, unless it overrode privacy: then the timeline says so, as for the status page.
+      return event.privateOverride ? { kind: 'fieldChange', text: `RCA to be published to ${event.target} although the incident is private` } : null;
+    case 'rca.published':
+      return { kind: 'fieldChange', text: `RCA ${event.first ? 'published to' : 'updated on'} ${event.target}: ${event.url}` };
+    case 'rca.shared': {
+      const where = event.channels.map((c) => (/^[CG][A-Z0-9]+$/.test(c) ? c : `#${c}`)).join(', ');
+      return { kind: 'fieldChange', text: `RCA summary shared to Slack: ${where}${event.privateOverride ? ' (shared although the incident is private)' : ''}` };
+    }
     case 'page.requested':
       return null;
     case 'page.sent': {
@@ -114,6 +135,23 @@ export function narrate(event: DomainEvent, severities: SeverityScale): Narratio
       return event.cancelled
         ? { kind: 'page', text: `Page to ${describePageTarget(event.target)} not sent: the incident closed first` }
         : { kind: 'page', text: `Page to ${describePageTarget(event.target)} resolved in PagerDuty (key ${event.dedupKey})` };
+    case 'rca.session_recorded': {
+      const who = event.attendees.map((a) => a.name).join(', ');
+      return { kind: 'fieldChange', text: `RCA session ${event.first ? 'recorded' : 'changed'}: ${event.heldOn}, with ${who}` };
+    }
+    case 'rca.outcome_recorded':
+      return { kind: 'fieldChange', text: `RCA outcome recorded (${event.fields.map((f) => rcaFieldLabels[f] ?? f).join(', ')})` };
+    case 'rca.completed':
+      return { kind: 'fieldChange', text: 'RCA marked complete' };
+    case 'rca.reopened':
+      return { kind: 'fieldChange', text: 'RCA back to draft' };
+    case 'follow_up.added':
+      return { kind: 'action', text: `Follow-up: ${event.text} (owner: ${event.owner.name}, due ${event.dueOn})` };
+    case 'follow_up.completed':
+      return { kind: 'action', text: `Follow-up done: ${event.text}` };
+    case 'follow_up.reopened':
+      return { kind: 'action', text: `Follow-up reopened: ${event.text}` };
+    case 'follow_up.updated':
     case 'action.completed':
     case 'action.reopened':
     case 'action.updated':

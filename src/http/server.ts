@@ -8,11 +8,13 @@ import type { IncidentExportService } from '../services/incident-export.service.
 import type { ActionService } from '../services/action.service.js';
 import type { ApiTokenService } from '../services/api-token.service.js';
 import type { IncidentService } from '../services/incident.service.js';
+import type { MetricsService } from '../services/metrics.service.js';
 import type { TimelineService } from '../services/timeline.service.js';
 import { actionRoutes } from './api/v1/actions.routes.js';
 import { hideIncidentsOutOfSight, requireBearerToken } from './api/v1/auth.js';
 import { exportRoutes } from './api/v1/export.routes.js';
 import { incidentRoutes } from './api/v1/incidents.routes.js';
+import { metricsRoutes } from './api/v1/metrics.routes.js';
 import { timelineRoutes } from './api/v1/timeline.routes.js';
 import { handleError, sendError } from './error-response.js';
 import { healthRoutes, type HealthDeps } from './health.routes.js';
@@ -26,6 +28,7 @@ export interface ServerDeps {
   readonly timeline: TimelineService;
   readonly actions: ActionService;
   readonly exports: IncidentExportService;
+  readonly metrics: MetricsService;
   readonly tokens: ApiTokenService;
   /** What `/healthz` checks: the database, then the job queue. */
   readonly health: HealthDeps;
@@ -91,6 +94,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await secured.register(timelineRoutes(deps.timeline));
         await secured.register(actionRoutes(deps.actions));
         await secured.register(exportRoutes(deps.exports, deps.severities));
+        await secured.register(metricsRoutes(deps.metrics));
       });
     },
     { prefix: '/api/v1' },

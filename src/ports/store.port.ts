@@ -2,14 +2,19 @@ import type { Action } from '../domain/action.js';
 import type { AuditRecord } from '../domain/events.js';
 import type { ActionId, ApiTokenId, IncidentId, SlackUserId, TimelineEntryId, UserId } from '../domain/ids.js';
 import type { Incident, IncidentPerson, IncidentStatus, PersonKind } from '../domain/incident.js';
+import type { FollowUpCounts, MetricsIncident } from '../domain/metrics.js';
 import type { NudgeKind, NudgeState } from '../domain/nudges.js';
 import type { Page, PageId } from '../domain/page.js';
 import type { PagingTeam, PagingTeamId } from '../domain/paging-team.js';
+import type { Rca } from '../domain/rca.js';
+import type { PublishedRcaPage } from './rca-publisher.port.js';
+import type { RcaPublication, RcaPublicationTarget } from '../domain/rca-publication.js';
 import type { ComponentState, PublicIncident, PublicIncidentId, Published, PublicUpdateId } from '../domain/status-page.js';
 import type { TimelineChange, TimelineEntry, TimelineRevision } from '../domain/timeline.js';
 import type { User } from '../domain/user.js';
 import type { ExternalStatusIncident, StatusPageSyncState } from './status-page-publisher.port.js';
 import type { JobQueue, JobStore } from './jobs.port.js';
+import type { RetentionRepository } from './retention.port.js';
 
 export interface IncidentFilter {
   readonly status?: IncidentStatus;
@@ -211,6 +216,46 @@ export interface PagingTeamRepository {
   remove(id: PagingTeamId): Promise<boolean>;
 }
 
+/** The root cause analysis of each incident (at most one), with its attendees. */
+export interface RcaRepository {
+  find(incidentId: IncidentId): Promise<Rca | null>;
+  /**
+   * Saves `rca` if nobody saved it since `rca.version - 1` (version 1: if there was none yet);
+   * false when someone did, so a stale form never overwrites a newer outcome.
+   */
+  save(rca: Rca): Promise<boolean>;
+  /** Stores an RCA as it was read elsewhere (an imported incident's), version and all. */
+  insert(rca: Rca): Promise<void>;
+  /** The incidents that have at least one follow-up not done. */
+  incidentsWithOpenFollowUps(): Promise<IncidentId[]>;
+}
+
+/** Which incidents the metrics count: started in [from, to), drills left out. */
+export interface MetricsScope {
+  readonly from: Date;
+  readonly to: Date;
+  /** Leave out private incidents this person is not involved in (as IncidentFilter.visibleTo). */
+  readonly visibleTo?: UserId;
+}
+
+/** The metrics' bulk reads: per-incident moments and follow-up counts, never whole timelines. */
+export interface MetricsRepository {
+  /** Each incident in scope: its start, end, severity, first lead and first stakeholder update. */
+  incidentMoments(scope: MetricsScope): Promise<MetricsIncident[]>;
+  /** Open follow-ups on the incidents in scope, and how many are due before `today` (an ISO date). */
+  followUpCounts(scope: MetricsScope, today: string): Promise<FollowUpCounts>;
+}
+
+/** Where each RCA was published (one page per incident and target). */
+export interface RcaPublicationRepository {
+  find(incidentId: IncidentId, target: RcaPublicationTarget): Promise<RcaPublication | null>;
+  /** Records a request to publish (pending), keeping the page id of an earlier publication. */
+  request(incidentId: IncidentId, target: RcaPublicationTarget, requestedBy: UserId, at: Date): Promise<void>;
+  markPublished(incidentId: IncidentId, target: RcaPublicationTarget, page: PublishedRcaPage, at: Date): Promise<void>;
+  /** Notes why the last attempt failed; `stillTrying` false marks it failed for good. */
+  markFailed(incidentId: IncidentId, target: RcaPublicationTarget, error: string, stillTrying: boolean): Promise<void>;
+}
+
 export interface Repositories {
   readonly incidents: IncidentRepository;
   readonly people: IncidentPeopleRepository;
@@ -226,6 +271,11 @@ export interface Repositories {
   readonly pages: PageRepository;
   readonly pagingTeams: PagingTeamRepository;
   readonly statusPage: StatusPageRepository;
+  /** The retention policy's reads and rewrites (see ports/retention.port.ts). */
+  readonly retention: RetentionRepository;
+  readonly metrics: MetricsRepository;
+  readonly rcas: RcaRepository;
+  readonly rcaPublications: RcaPublicationRepository;
   /**
    * Runs `callback` once the surrounding transaction has committed (at once outside one): for
    * telling the world about a change (live updates) only when it is really there.

@@ -15,7 +15,11 @@ import { createPageRepository } from './page.repository.js';
 import { createPagingTeamRepository } from './paging-team.repository.js';
 import { createIncidentRepository } from './incident.repository.js';
 import { createJobQueue, createJobStore } from './job.repository.js';
+import { createMetricsRepository } from './metrics.repository.js';
+import { createRcaRepository } from './rca.repository.js';
+import { createRcaPublicationRepository } from './rca-publication.repository.js';
 import type { Db } from './rows.js';
+import { createRetentionRepository } from './retention.repository.js';
 import { createSlackMessageRepository } from './slack-message.repository.js';
 import { createStatusPageRepository } from './status-page.repository.js';
 import { createTimelineRepository } from './timeline.repository.js';
@@ -38,6 +42,10 @@ function repositories(db: Db, engine: Engine, clock: Clock, jobs: JobQueue, afte
     pages: createPageRepository(db),
     pagingTeams: createPagingTeamRepository(db),
     statusPage: createStatusPageRepository(db),
+    retention: createRetentionRepository(db),
+    metrics: createMetricsRepository(db),
+    rcas: createRcaRepository(db),
+    rcaPublications: createRcaPublicationRepository(db),
     afterCommit,
   };
 }

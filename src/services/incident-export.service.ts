@@ -1,6 +1,8 @@
 import { DomainError } from '../domain/errors.js';
 import type { ActionId, IncidentId, RoleAssignmentId, SlackUserId, TimelineEntryId, UserId } from '../domain/ids.js';
 import { incidentExport, INCIDENT_EXPORT_FORMAT, type ExportedPerson, type IncidentExport } from '../domain/incident-export.js';
+import { redactIncidentExport, type RedactedIncidentExport } from '../domain/incident-export-redaction.js';
+import type { RedactionPattern } from '../domain/redaction.js';
 import type { Incident } from '../domain/incident.js';
 import type { TimelineEntry, TimelineRevision } from '../domain/timeline.js';
 import { systemUser, type User } from '../domain/user.js';
@@ -19,7 +21,7 @@ function personOf(user: User): ExportedPerson {
 }
 
 /** Exporting an incident as a portable document, and importing one as a new incident. */
-export function createIncidentExportService(deps: ServiceDeps) {
+export function createIncidentExportService(deps: ServiceDeps, options: { readonly redactPatterns?: readonly RedactionPattern[] } = {}) {
   const { store, ids, clock } = deps;
 
   /**
@@ -48,14 +50,18 @@ export function createIncidentExportService(deps: ServiceDeps) {
   }
 
   return {
-    /** The whole record of one incident: fields, roles with hand-overs, people, every timeline revision, actions, audit. */
-    async exportIncident(idOrReference: string): Promise<IncidentExport> {
+    /**
+     * The whole record of one incident: fields, roles with hand-overs, people, every timeline
+     * revision, actions, audit. It leaves the site, so likely secrets are masked and listed in `redactions`.
+     */
+    async exportIncident(idOrReference: string): Promise<RedactedIncidentExport> {
       const incident = await findIncident(store, idOrReference);
       const entries = await store.timeline.listForIncident(incident.id, { includeRemoved: true });
       const histories = await Promise.all(entries.map((e) => store.timeline.history(e.id)));
       const actions = await store.actions.listForIncident(incident.id);
       const audit = await store.audit.listForIncident(incident.id);
-      return {
+      const rca = await store.rcas.find(incident.id);
+      const doc: IncidentExport = {
         format: INCIDENT_EXPORT_FORMAT,
         incident: {
           reference: incident.reference,
@@ -66,12 +72,14 @@ export function createIncidentExportService(deps: ServiceDeps) {
           reportOnly: incident.reportOnly,
           occurredAt: isoOrNull(incident.occurredAt),
           private: incident.private,
+          drill: incident.drill,
           summary: incident.summary,
           impact: incident.impact,
           severity: incident.severity,
           startedAt: iso(incident.startedAt),
           endedAt: isoOrNull(incident.endedAt),
           channel: incident.channel,
+          channelArchivedAt: isoOrNull(incident.channelArchivedAt),
           reporter: personOf(incident.reporter),
           createdAt: iso(incident.createdAt),
           updatedAt: iso(incident.updatedAt),
@@ -114,12 +122,31 @@ export function createIncidentExportService(deps: ServiceDeps) {
           owner: a.owner ? personOf(a.owner) : null,
           done: a.done,
           doneAt: isoOrNull(a.doneAt),
+          followUp: a.followUp,
+          dueOn: a.dueOn,
           createdBy: personOf(a.createdBy),
           createdAt: iso(a.createdAt),
           updatedAt: iso(a.updatedAt),
         })),
+        rca: rca
+          ? {
+              heldOn: rca.heldOn,
+              attendees: rca.attendees.map(personOf),
+              rootCause: rca.rootCause,
+              contributingFactors: rca.contributingFactors,
+              wentWell: rca.wentWell,
+              wentBadly: rca.wentBadly,
+              status: rca.status,
+              version: rca.version,
+              createdBy: personOf(rca.createdBy),
+              createdAt: iso(rca.createdAt),
+              updatedBy: personOf(rca.updatedBy),
+              updatedAt: iso(rca.updatedAt),
+            }
+          : null,
         audit: audit.map((r) => ({ at: iso(r.at), actor: personOf(r.actor), source: r.source, type: r.type, data: r.data })),
       };
+      return redactIncidentExport(doc, options.redactPatterns ?? []);
     },
 
     /**
@@ -156,14 +183,14 @@ export function createIncidentExportService(deps: ServiceDeps) {
           reportOnly: source.reportOnly,
           occurredAt: dateOrNull(source.occurredAt),
           private: source.private,
-          drill: false,
+          drill: source.drill ?? false,
           summary: source.summary,
           impact: source.impact,
           severity: source.severity,
           startedAt: date(source.startedAt),
           endedAt: dateOrNull(source.endedAt),
           channel: source.channel,
-          channelArchivedAt: null,
+          channelArchivedAt: dateOrNull(source.channelArchivedAt ?? null),
           reporter: await userOf(source.reporter),
           roleAssignments: [],
           people: [],
@@ -226,11 +253,31 @@ export function createIncidentExportService(deps: ServiceDeps) {
             owner: a.owner ? await userOf(a.owner) : null,
             done: a.done,
             doneAt: dateOrNull(a.doneAt),
-            followUp: false,
-            dueOn: null,
+            followUp: a.followUp ?? false,
+            dueOn: a.dueOn ?? null,
             createdBy: await userOf(a.createdBy),
             createdAt: date(a.createdAt),
             updatedAt: date(a.updatedAt),
+          });
+        }
+        if (doc.rca) {
+          const r = doc.rca;
+          const attendees = [];
+          for (const person of r.attendees) attendees.push(await userOf(person));
+          await repos.rcas.insert({
+            incidentId: id,
+            heldOn: r.heldOn,
+            attendees,
+            rootCause: r.rootCause,
+            contributingFactors: r.contributingFactors,
+            wentWell: r.wentWell,
+            wentBadly: r.wentBadly,
+            status: r.status,
+            version: r.version,
+            createdBy: await userOf(r.createdBy),
+            createdAt: date(r.createdAt),
+            updatedBy: await userOf(r.updatedBy),
+            updatedAt: date(r.updatedAt),
           });
         }
         const audit = [];

@@ -19,6 +19,7 @@ import type { Actor, User } from '../domain/user.js';
 import type { IncidentFilter, Repositories, StoredAuditRecord } from '../ports/store.port.js';
 import { claimRequest, contextFor, inTransaction, StaleWrite, type ServiceDeps } from './context.js';
 import { findIncident, findIncidentForUpdate } from './find-incident.js';
+import { createArchiveService } from './archive.service.js';
 import { createIncidentPeopleService } from './incident-people.service.js';
 import { recordEvents } from './record-change.js';
 import { resolveUser, type UserInput } from './user-directory.js';
@@ -30,6 +31,8 @@ export interface DeclareRequest extends IncidentChanges {
   readonly title: string;
   readonly reportOnly?: boolean;
   readonly occurredAt?: Date | null;
+  /** A drill or test: worked like any other incident, left out of the metrics. */
+  readonly drill?: boolean;
   readonly roles?: RoleChanges;
   /** The person who discovered it, when not the one declaring. */
   readonly reporter?: UserInput;
@@ -61,6 +64,8 @@ export function createIncidentService(deps: ServiceDeps) {
   const { store, ids } = deps;
   // Its own file to keep this one short; one service to the surfaces (`incidents.addPerson`).
   const people = createIncidentPeopleService(deps);
+  // Its own file too: `incidents.archiveChannel`, the one path for a person's and the automatic archive.
+  const archive = createArchiveService(deps);
 
   /** Finds (or creates) everyone the request names; done before any lock is taken. */
   async function resolveRoles(repos: Repositories, roles: RoleChanges): Promise<[RoleName, User | null][]> {
@@ -90,6 +95,7 @@ export function createIncidentService(deps: ServiceDeps) {
 
   return {
     ...people,
+    ...archive,
 
     /**
      * Records a new incident with the next reference; its official start is now. `within` runs in
@@ -117,6 +123,7 @@ export function createIncidentService(deps: ServiceDeps) {
             reportOnly: request.reportOnly ?? false,
             occurredAt: request.occurredAt ?? null,
             private: request.private,
+            drill: request.drill,
             summary: request.summary,
             impact: request.impact,
             severity: request.severity,

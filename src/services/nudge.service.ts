@@ -7,6 +7,7 @@ import { LONG_TEXT_MAX, optionalText } from '../domain/text.js';
 import { systemUser, type Actor } from '../domain/user.js';
 import type { ChangeListener } from '../ports/change-listener.port.js';
 import type { NudgeRecord, Repositories } from '../ports/store.port.js';
+import { archiveChannelWithin } from './archive.service.js';
 import { claimRequest, contextFor, type ServiceDeps } from './context.js';
 import { findIncident, findIncidentForUpdate } from './find-incident.js';
 import { recordEvents } from './record-change.js';
@@ -34,7 +35,9 @@ function factsOf(incident: Incident, records: ReadonlyMap<NudgeKind, NudgeRecord
     checkins: checkin?.everyMs ? { everyMs: checkin.everyMs, since: checkin.since ?? incident.startedAt } : null,
     rcaRecorded: !!records.get('schedule_rca')?.stoppedAt,
     keepChannel: !!archive?.stoppedAt,
-    channelArchived: (archive?.sentCount ?? 0) > 0,
+    // Archived by a person or automatically (one path: archive.service); a count from before the
+    // incident recorded it still counts.
+    channelArchived: incident.channelArchivedAt !== null || (archive?.sentCount ?? 0) > 0,
   };
 }
 
@@ -106,7 +109,10 @@ export function createNudgeService(deps: ServiceDeps, settings: NudgeSettings) {
         const now = clock.now();
         if (!due || due.getTime() > now.getTime()) return;
         if (!(await repos.nudges.markSent(incident.id, kind, state.sentCount, now))) return;
-        await record(repos, incident, systemActor, [{ type: 'nudge.sent', kind, count: state.sentCount + 1 }]);
+        // The automatic archive is the same state change as a person's `archive`: it sets
+        // channelArchivedAt, so the two never both archive; its Slack work follows that event.
+        const current = kind === 'archive' ? (await archiveChannelWithin(deps, repos, incident, systemActor, 'automatic')).incident : incident;
+        await record(repos, current, systemActor, [{ type: 'nudge.sent', kind, count: state.sentCount + 1 }]);
       });
     },
 

@@ -6,6 +6,7 @@ import {
   type PublicIncident,
   type PublishInput,
 } from '../domain/status-page.js';
+import { redact, type RedactionPattern } from '../domain/redaction.js';
 import type { Actor } from '../domain/user.js';
 import { claimRequest, contextFor, type ServiceDeps } from './context.js';
 import { findIncident, findIncidentForUpdate } from './find-incident.js';
@@ -26,7 +27,10 @@ export interface PublicStatusView {
  * Publishing to the status page, and reading it back for the public. A publication is a change to
  * our incident: its timeline line (kind `statusPage`) restarts the comms lead's update cadence.
  */
-export function createStatusPageService(deps: ServiceDeps, settings: { readonly components: readonly string[] }) {
+export function createStatusPageService(
+  deps: ServiceDeps,
+  settings: { readonly components: readonly string[]; readonly redactPatterns?: readonly RedactionPattern[] },
+) {
   const { store } = deps;
   return {
     /** The configured components, in their configured order. */
@@ -38,8 +42,16 @@ export function createStatusPageService(deps: ServiceDeps, settings: { readonly 
       return store.statusPage.findByIncident(incident.id);
     },
 
-    /** Creates the public incident, or adds an update to it. */
-    async publish(actor: Actor, idOrReference: string, input: PublishInput): Promise<PublicIncident> {
+    /**
+     * Creates the public incident, or adds an update to it. Likely secrets in the title and message
+     * are masked before anything is stored (the outside status page syncs from what is stored), and
+     * the event says what was masked, so the channel confirmation tells the publisher.
+     */
+    async publish(actor: Actor, idOrReference: string, typed: PublishInput): Promise<PublicIncident> {
+      const title = redact(typed.title, settings.redactPatterns);
+      const message = redact(typed.message, settings.redactPatterns);
+      const input: PublishInput = { ...typed, title: title.text, message: message.text };
+      const masked = [...title.masked, ...message.masked].map(({ label, hint }) => ({ label, hint }));
       return store.transaction(async (repos) => {
         const ctx = contextFor(deps, actor);
         await claimRequest(repos, actor, ctx.at);
@@ -50,7 +62,8 @@ export function createStatusPageService(deps: ServiceDeps, settings: { readonly 
         const current = await repos.statusPage.findByIncident(incident.id);
         const published = publishStatus(incident, current, input, settings.components, ctx);
         await repos.statusPage.savePublication(published.state);
-        await recordEvents(repos, incident, published.events, actor, ctx, deps.listeners);
+        const events = masked.length === 0 ? published.events : published.events.map((e) => (e.type === 'statuspage.published' ? { ...e, masked } : e));
+        await recordEvents(repos, incident, events, actor, ctx, deps.listeners);
         return published.state.publicIncident;
       });
     },

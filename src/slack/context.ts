@@ -8,6 +8,8 @@ import type { CallService } from '../services/call.service.js';
 import type { IncidentService } from '../services/incident.service.js';
 import type { NudgeService } from '../services/nudge.service.js';
 import type { PageService } from '../services/page.service.js';
+import type { RcaPublishingService } from '../services/rca-publishing.service.js';
+import type { RcaService } from '../services/rca.service.js';
 import type { StatusPageService } from '../services/status-page.service.js';
 import type { TimelineService } from '../services/timeline.service.js';
 import type { UserService } from '../services/user.service.js';
@@ -41,6 +43,10 @@ export interface SlackContext {
   /** Paging (PagerDuty); null when PAGERDUTY_ROUTING_KEY is unset. */
   readonly pages: PageService | null;
   readonly statusPage: StatusPageService;
+  /** The root cause analysis after close: the `rca` command, its modal and the close message's button. */
+  readonly rca: RcaService;
   /** Conference calls; null when CALL_URL_TEMPLATE is unset. */
   readonly calls: CallService | null;
+  /** The RCA's copies that leave the site (the shared summary); null in tools built without it. */
+  readonly rcaPublishing?: RcaPublishingService | null;
 }

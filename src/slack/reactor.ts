@@ -21,6 +21,8 @@ import { truncatePlain } from './blocks/limits.js';
 import type { SeverityScale } from '../domain/severity.js';
 import { enqueueSlackJob } from './jobs/catalogue.js';
 import { renderPageAcknowledged, renderPageSent } from './blocks/page.js';
+import { renderChannelArchived } from './blocks/channel-archived.js';
+import { renderRcaSessionRecorded } from './blocks/rca-modal.js';
 
 // Changes that alter what the announcement or the channel topic shows.
 const headlineEvents = new Set<DomainEvent['type']>([
@@ -45,7 +47,8 @@ function by(user: User): string {
  */
 export function createSlackReactor(ctx: { readonly publicUrl: string; readonly severities: SeverityScale }): ChangeListener {
   async function post(repos: Repositories, incident: Incident, message: SlackMessage): Promise<void> {
-    if (!incident.channel) return;
+    // An archived channel takes no messages (Slack refuses them); the site has the record.
+    if (!incident.channel || incident.channelArchivedAt) return;
     await enqueueSlackJob(
       repos.jobs,
       'slack.channel.post',
@@ -79,7 +82,7 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
           e.type === 'incident.closed' ||
           e.type === 'incident.reopened',
       );
-      if (incident.channel && topicChanged) {
+      if (incident.channel && !incident.channelArchivedAt && topicChanged) {
         await enqueueSlackJob(repos.jobs, 'slack.channel.topic', { incidentId: id }, { ...queue, dedupeKey: `topic:${id}` });
       }
 
@@ -149,10 +152,20 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             if (event.kind === 'call') await announceCall(repos, incident, event.entryId, by(actor.user));
             break;
           case 'nudge.sent':
-            // Rendered when sent (the check-in shows the actions then); the archive follows its notice in the queue.
-            await enqueueSlackJob(repos.jobs, 'slack.nudge.post', { incidentId: id, kind: event.kind }, queue);
-            if (event.kind === 'archive') await enqueueSlackJob(repos.jobs, 'slack.channel.archive', { incidentId: id }, queue);
+            // Rendered when sent (the check-in shows the actions then). The automatic archive says
+            // its last word with the archive itself: `incident.channel_archived`, below.
+            if (event.kind !== 'archive') await enqueueSlackJob(repos.jobs, 'slack.nudge.post', { incidentId: id, kind: event.kind }, queue);
             break;
+          case 'incident.channel_archived': {
+            // The last word, then the archive, in the incident's queue (the post cannot go through
+            // `post`, which skips archived channels). The transition happens once, so these are
+            // queued once however often the archive was asked for; the key guards old callers.
+            const last = renderChannelArchived(incident, { publicUrl: ctx.publicUrl, by: event.automatic ? null : by(actor.user) });
+            const stored = { text: last.text, blocks: last.blocks as unknown as Record<string, unknown>[] };
+            await enqueueSlackJob(repos.jobs, 'slack.channel.post', { incidentId: id, ...stored }, queue);
+            await enqueueSlackJob(repos.jobs, 'slack.channel.archive', { incidentId: id }, { ...queue, dedupeKey: `channel.archive:${id}` });
+            break;
+          }
           case 'nudge.snoozed':
             await post(repos, incident, plain(renderNudgeSnoozed(event.kind, new Date(event.until), by(actor.user))));
             break;
@@ -178,7 +191,9 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             // Once the outside status page has it (the first publication's sync), its link too.
             const external = event.first ? null : await repos.statusPage.externalOf(event.publicIncidentId);
             const elsewhere = external?.link ? ` · <${external.link}|its public incident page>` : '';
-            await post(repos, incident, plain(`${told} — ${by(actor.user)} (<${ctx.publicUrl}/status|status page>)${elsewhere}`));
+            // The publisher learns what was masked (kinds and hints only: the secret is not in the event).
+            const masked = event.masked?.length ? `\n:lock: Masked before publishing: ${escapeMrkdwn(event.masked.map((m) => `${m.label} (${m.hint})`).join(', '))}` : '';
+            await post(repos, incident, plain(`${told} — ${by(actor.user)} (<${ctx.publicUrl}/status|status page>)${elsewhere}${masked}`));
             break;
           }
           case 'statuspage.linked': {
@@ -186,6 +201,10 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
             await post(repos, incident, plain(`:globe_with_meridians: On ${escapeMrkdwn(event.service)}: ${where}`));
             break;
           }
+          case 'rca.shared':
+            // One job per channel, each rendered when sent; the press was claimed once, so each posts once.
+            for (const channel of event.channels) await enqueueSlackJob(repos.jobs, 'slack.rca.share', { incidentId: id, channel });
+            break;
           case 'page.sent': {
             // The job sent it as the system; the channel names who asked.
             const requester = await repos.users.findById(event.requestedBy.id);
@@ -208,6 +227,17 @@ export function createSlackReactor(ctx: { readonly publicUrl: string; readonly s
           case 'page.ended': {
             const told = narrate(event, ctx.severities)?.text;
             if (told) await post(repos, incident, plain(`:pager: ${escapeMrkdwn(told)}`));
+            break;
+          }
+          case 'rca.session_recorded': {
+            const confirmation = renderRcaSessionRecorded(incident, {
+              heldOn: event.heldOn,
+              attendees: event.attendees.map((a) => a.name),
+              by: by(actor.user),
+              first: event.first,
+              publicUrl: ctx.publicUrl,
+            });
+            await post(repos, incident, confirmation);
             break;
           }
           case 'page.requested':

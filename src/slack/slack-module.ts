@@ -11,6 +11,8 @@ import type { CallService } from '../services/call.service.js';
 import type { IncidentService } from '../services/incident.service.js';
 import type { NudgeService } from '../services/nudge.service.js';
 import type { PageService } from '../services/page.service.js';
+import type { RcaService } from '../services/rca.service.js';
+import type { RcaPublishingService } from '../services/rca-publishing.service.js';
 import type { StatusPageService } from '../services/status-page.service.js';
 import type { TimelineService } from '../services/timeline.service.js';
 import type { UserService } from '../services/user.service.js';
@@ -18,11 +20,13 @@ import { boltLogger } from './bolt-logger.js';
 import type { BotIdentity, SlackContext } from './context.js';
 import { createSlackJobHandlers } from './jobs/handlers.js';
 import { registerAppMention } from './listeners/app-mention.listener.js';
+import { registerArchiveButton } from './listeners/archive.listener.js';
 import { registerButtons } from './listeners/buttons.listener.js';
 import { registerMembers } from './listeners/members.listener.js';
 import { registerNudgeButtons } from './listeners/nudge-buttons.listener.js';
 import { registerPaging } from './listeners/page.listener.js';
 import { registerPins } from './listeners/pins.listener.js';
+import { registerRca } from './listeners/rca.listener.js';
 import { registerSlashCommand } from './listeners/slash-command.listener.js';
 import { registerStatusPage } from './listeners/status-page.listener.js';
 import { registerViews } from './listeners/views.listener.js';
@@ -44,8 +48,11 @@ export interface SlackModuleDeps {
   /** Null when PAGERDUTY_ROUTING_KEY is unset. */
   readonly pages: PageService | null;
   readonly statusPage: StatusPageService;
+  readonly rca: RcaService;
   /** Null when CALL_URL_TEMPLATE is unset. */
   readonly calls: CallService | null;
+  /** Masked RCA summaries for RCA_SHARE_CHANNELS. */
+  readonly rcaPublishing?: RcaPublishingService | null;
 }
 
 /** auth.test once it answers; until then null, and asked again next time (Slack may be down at start). */
@@ -95,7 +102,9 @@ export function createSlackModule(deps: SlackModuleDeps) {
     nudges: deps.nudges,
     pages: deps.pages,
     statusPage: deps.statusPage,
+    rca: deps.rca,
     calls: deps.calls,
+    rcaPublishing: deps.rcaPublishing ?? null,
   };
 
   const socketMode = config.appToken !== null;
@@ -125,9 +134,11 @@ export function createSlackModule(deps: SlackModuleDeps) {
   registerMembers(bolt, ctx);
   registerButtons(bolt, ctx);
   registerNudgeButtons(bolt, ctx);
+  registerArchiveButton(bolt, ctx);
   registerPaging(bolt, ctx);
   registerViews(bolt, ctx);
   registerStatusPage(bolt, ctx);
+  registerRca(bolt, ctx);
 
   return {
     mode: socketMode ? ('socket' as const) : ('http' as const),

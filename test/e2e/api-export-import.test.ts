@@ -79,6 +79,14 @@ describeEngines('Export an incident as JSON or Markdown, and import the JSON int
     assert.equal(action.status, 201);
     const closed = await running.api(`/api/v1/incidents/${incidentId}`, { method: 'PATCH', body: { status: 'closed', closeReason: 'resolved' } });
     assert.equal(closed.status, 200);
+    // After close: the RCA (session, outcome, complete) and its follow-ups, one done.
+    const lena = { user: await running.app.users.fromSignIn({ email: 'lena@example.org', name: 'Lena Lead' }), source: 'web' as const };
+    await running.app.rca.recordSession(lena, reference, { heldOn: '2024-05-03', attendees: [{ email: 'lena@example.org' }, { slackUserId: 'U0SCRIBE' }] });
+    await running.app.rca.recordOutcome(lena, reference, { rootCause: 'A bad deploy', contributingFactors: 'No canary', wentWell: 'Fast rollback', wentBadly: null });
+    await running.app.rca.setStatus(lena, reference, 'complete');
+    await running.app.followUps.add(lena, reference, { text: 'Add a deploy canary', owner: { email: 'omar@example.org' }, dueOn: '2024-06-01' });
+    const done = await running.app.followUps.add(lena, reference, { text: 'Write the runbook', owner: { email: 'lena@example.org' }, dueOn: '2024-05-20' });
+    await running.app.followUps.update(lena, reference, done.id, { done: true });
   });
   after(async () => {
     await running.close();
@@ -103,6 +111,16 @@ describeEngines('Export an incident as JSON or Markdown, and import the JSON int
       ['Rolled back the paymnet service', 'Rolled back the payment service'],
     );
     assert.equal(doc.actions[0].owner.email, 'omar@example.org');
+    assert.equal(doc.incident.drill, false);
+    assert.equal(doc.incident.channelArchivedAt, null);
+    assert.equal(doc.rca.status, 'complete');
+    assert.equal(doc.rca.heldOn, '2024-05-03');
+    assert.equal(doc.rca.rootCause, 'A bad deploy');
+    assert.deepEqual(doc.rca.attendees.map((p: { name: string }) => p.name).sort(), ['Lena Lead', 'Sam Scribe']);
+    assert.deepEqual(
+      doc.actions.filter((a: { followUp: boolean }) => a.followUp).map((a: { text: string; dueOn: string; done: boolean }) => [a.text, a.dueOn, a.done]),
+      [['Add a deploy canary', '2024-06-01', false], ['Write the runbook', '2024-05-20', true]],
+    );
     assert.ok(!JSON.stringify(doc).includes(incidentId), 'no internal incident id in the document');
 
     const file = path.join(dir, 'export.json');
@@ -120,6 +138,40 @@ describeEngines('Export an incident as JSON or Markdown, and import the JSON int
       assert.equal(again.status, 200);
       assert.ok(again.body.timeline.some((e: { text: string }) => e.text === `Imported from ${reference}.`));
       assert.deepEqual(comparable(again.body), comparable(doc));
+      const report = await second.app.rca.report(newReference);
+      assert.equal(report.rca?.rootCause, 'A bad deploy');
+      assert.deepEqual(report.followUps.map((f) => f.text).sort(), ['Add a deploy canary', 'Write the runbook']);
+    } finally {
+      await second?.close();
+      await target.remove();
+    }
+  });
+
+  ctx.test('an export made before RCAs, drills and follow-ups (no such fields) still imports', async () => {
+    const exported = await running.api(`/api/v1/incidents/${reference}/export?format=json`);
+    // The document as written before these fields existed.
+    const older = structuredClone(exported.body);
+    delete older.rca;
+    delete older.incident.drill;
+    delete older.incident.channelArchivedAt;
+    for (const action of older.actions) {
+      delete action.followUp;
+      delete action.dueOn;
+    }
+    const file = path.join(dir, 'older.json');
+    await fs.writeFile(file, JSON.stringify(older));
+    const target = await freshDatabase(ctx.engine);
+    let second: RunningApp | undefined;
+    try {
+      const imported = await cli(target.url, 'import', file);
+      assert.equal(imported.code, 0, imported.stderr);
+      const newReference = /as (\S+) \(id/.exec(imported.stdout)?.[1];
+      second = await startApp(target.url);
+      const report = await second.app.rca.report(newReference!);
+      assert.equal(report.rca, null);
+      assert.equal(report.incident.drill, false);
+      assert.deepEqual(report.followUps, []);
+      assert.equal(report.actions.length, 3);
     } finally {
       await second?.close();
       await target.remove();
@@ -158,6 +210,12 @@ describeEngines('Export an incident as JSON or Markdown, and import the JSON int
     assert.match(markdown, /Rolled back the payment service _\(corrected\)_/);
     assert.match(markdown, /- \[ \] Add a canary for the payment service — Omar Owner/);
     assert.match(markdown, /\*\*To close:\*\* /);
+    assert.ok(markdown.includes('\n## Root cause analysis\n'));
+    assert.match(markdown, /\*\*Status:\*\* complete/);
+    assert.match(markdown, /\*\*Session:\*\* 2024-05-03/);
+    assert.match(markdown, /### Root cause\n\nA bad deploy\n/);
+    assert.match(markdown, /## Follow-ups\n\n- \[ \] Add a deploy canary — Omar Owner, due 2024-06-01\n- \[x\] Write the runbook — Lena Lead, due 2024-05-20/);
+    assert.doesNotMatch(markdown.split('## Follow-ups')[0]!.split('## Actions')[1]!, /Add a deploy canary/, 'follow-ups are not listed among the actions');
   });
 
   ctx.test('a private incident exports only to its people: 404 for a token outside it', async () => {

@@ -126,6 +126,8 @@ describeEngines('REST API: private incidents are visible only to their people an
       ['GET', `${byRef}/actions`],
       ['POST', `${byId}/actions`, { text: 'outsider action' }],
       ['PATCH', `${byId}/actions/${actionId}`, { done: true }],
+      ['GET', `${byId}/export`],
+      ['GET', `${byRef}/export?format=markdown`],
     ];
     for (const [method, path, body] of requests) {
       const response = await running.api(path, { method, body, token: tokenB });

@@ -143,7 +143,7 @@ describeEngines('Slack: the statuspage flow publishes to the status page', (ctx)
 
     await inc.mention(RITA, 'close');
     const [closed] = await inc.settled(inc.channelPost(/is closed — resolved/));
-    assert.deepEqual(buttonIds(closed!.params.blocks), ['statuspage.resolve', 'incident.reopen']);
+    assert.deepEqual(buttonIds(closed!.params.blocks), ['statuspage.resolve', 'rca.open', 'incident.reopen', 'incident.archive_channel']);
     assert.match(callText(closed!), /The status page still shows this incident/);
 
     const press = (n: number) =>
@@ -169,6 +169,6 @@ describeEngines('Slack: the statuspage flow publishes to the status page', (ctx)
     const quiet = await declareWithChannel(slack, { title: 'Never public', reporter: RITA });
     await quiet.mention(RITA, 'close');
     const [plain] = await quiet.settled(quiet.channelPost(/is closed — resolved/));
-    assert.deepEqual(buttonIds(plain!.params.blocks), ['incident.reopen']);
+    assert.deepEqual(buttonIds(plain!.params.blocks), ['rca.open', 'incident.reopen', 'incident.archive_channel']);
   });
 });

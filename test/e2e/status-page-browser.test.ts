@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Actor } from '../../src/domain/user.js';
-import { axeCspHash, checkAccessibility, launchBrowser, newPage, screenshot } from '../support/browser.js';
+import { checkAccessibility, launchBrowser, newPage, screenshot, watchPageProblems } from '../support/browser.js';
 import { describeEngines } from '../support/engines.js';
 import { startApp, type RunningApp } from '../support/http-app.js';
 
@@ -38,12 +38,7 @@ describeEngines('the public status page in Chromium', (ctx) => {
   ctx.test('passes axe with nothing published and with current and past incidents; the feed is well-formed Atom', async () => {
     const page = await newPage(browser);
     try {
-      const axeHash = await axeCspHash();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !message.text().includes(axeHash)) problems.push(`console error: ${message.text()}`);
-      });
+      const problems = await watchPageProblems(page);
 
       await page.goto(`${running.baseUrl}/status`);
       assert.equal(await page.getByRole('heading', { level: 1, name: 'Service status' }).count(), 1);

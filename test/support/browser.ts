@@ -162,3 +162,18 @@ export async function axeCspHash(): Promise<string> {
   const source = await fs.readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   return `sha256-${createHash('sha256').update(source).digest('base64')}`;
 }
+
+/**
+ * Collects what went wrong in the page while a test drives it: uncaught page errors and console
+ * errors, leaving out the harness's own (axe's inline script blocked by the CSP). Assert the
+ * list at the end; a refused form's 400 shows up as a console error the test can expect.
+ */
+export async function watchPageProblems(page: Page): Promise<string[]> {
+  const axeHash = await axeCspHash();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().includes(axeHash)) problems.push(`console error: ${message.text()}`);
+  });
+  return problems;
+}

@@ -409,8 +409,9 @@ describe('parseCommand: update, checkins, keep and rca booked', () => {
     assert.deepEqual(parse('rca booked'), { kind: 'rcaBooked' });
     assert.deepEqual(parse('RCA Scheduled'), { kind: 'rcaBooked' });
     assertInvalid('keep it please', /^Usage: keep/);
-    assertInvalid('rca', /^Usage: rca booked/);
-    assertInvalid('rca maybe', /^Usage: rca booked/);
+    assert.deepEqual(parse('rca'), { kind: 'rcaSession' });
+    assert.deepEqual(parse(' RCA '), { kind: 'rcaSession' });
+    assertInvalid('rca maybe', /^Usage: rca \(record the session\) or rca booked/);
   });
 
   it('reads call, in any case, and refuses anything after it', () => {
@@ -427,6 +428,12 @@ describe('parseCommand: update, checkins, keep and rca booked', () => {
     assert.deepEqual(parse('page'), { kind: 'escalate' });
     assertInvalid('page the database folks', /^Usage: page lead, or escalate/);
     assertInvalid('escalate now', /^Usage: escalate \(nothing after it\)/);
+  });
+
+  it('reads archive, in any case, and refuses anything after it', () => {
+    assert.deepEqual(parse('archive'), { kind: 'archiveChannel' });
+    assert.deepEqual(parse(' Archive '), { kind: 'archiveChannel' });
+    assertInvalid('archive now please', /^Usage: archive \(nothing after it\)/);
   });
 
   it('suggests call for a slip of the keyboard', () => {
@@ -452,7 +459,9 @@ describe('commandKinds and commandHelp', () => {
     update: true,
     checkins: true,
     keepChannel: true,
+    archiveChannel: true,
     rcaBooked: true,
+    rcaSession: true,
     call: true,
     pageLead: true,
     escalate: true,

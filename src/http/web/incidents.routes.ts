@@ -30,6 +30,7 @@ const declareForm = z.object({
   impact: z.string().optional(),
   severity: z.string().optional(),
   private: z.string().optional(),
+  drill: z.string().optional(),
 });
 
 export const webActor = (request: FastifyRequest): Actor => ({ user: request.webUser!, source: 'web' });
@@ -89,6 +90,7 @@ export function incidentPages(ctx: WebContext) {
           impact: form.impact ?? null,
           severity: form.severity || null,
           private: form.private === 'yes',
+          drill: form.drill === 'yes',
         });
         return reply.redirect(`/incidents/${incident.reference}`, 303);
       } catch (error) {

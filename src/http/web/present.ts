@@ -111,6 +111,7 @@ export function presentIncidentRow(i: Incident, scale: SeverityScale, now: Date)
     started: showDate(i.startedAt),
     duration: formatDuration(incidentDuration(i, now)),
     private: i.private,
+    drill: i.drill,
   };
 }
 
@@ -193,12 +194,14 @@ export function presentIncidentPage(
       closeReason: i.closeReason,
       reportOnly: i.reportOnly,
       private: i.private,
+      drill: i.drill,
       started: showDate(i.startedAt),
       occurred: showDate(i.occurredAt),
       ended: showDate(i.endedAt),
       blockedUntil: showDate(i.blockedUntil),
       duration: formatDuration(incidentDuration(i, now)),
       channel: i.channel,
+      channelArchived: showDate(i.channelArchivedAt),
       reporter: i.reporter.name,
       warnings: incidentWarnings(i).map((w) => w.message),
     },

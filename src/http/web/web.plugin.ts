@@ -16,16 +16,24 @@ import type { IdentityProvider } from '../../ports/identity-provider.port.js';
 import type { LiveUpdates } from '../../ports/live-updates.port.js';
 import type { ActionService } from '../../services/action.service.js';
 import type { IncidentService } from '../../services/incident.service.js';
+import type { MetricsService } from '../../services/metrics.service.js';
 import type { PagingTeamService } from '../../services/paging-team.service.js';
+import type { RcaPublishingService } from '../../services/rca-publishing.service.js';
+import type { FollowUpService } from '../../services/follow-up.service.js';
+import type { RcaService } from '../../services/rca.service.js';
 import type { StatusPageService } from '../../services/status-page.service.js';
 import type { TimelineService } from '../../services/timeline.service.js';
 import type { UserService } from '../../services/user.service.js';
 import { adminTeamRoutes } from './admin-teams.routes.js';
+import { followUpRoutes } from './follow-ups.routes.js';
+import { rcaRoutes } from './rca.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { incidentPages } from './incidents.routes.js';
 import { liveRoutes } from './live.routes.js';
+import { metricsRoutes } from './metrics.routes.js';
 import { readSession, type SessionOptions } from './session.js';
 import { statusPageRoutes } from './status-page.routes.js';
+import { rcaPublishRoutes } from './rca-publish.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -49,10 +57,18 @@ export interface WebDeps {
   readonly statusPage: StatusPageService;
   /** The specialist teams `escalate` offers, managed on the admin page. */
   readonly pagingTeams: PagingTeamService;
+  /** The dashboard's figures (drills left out, private incidents only for their people). */
+  readonly metrics: MetricsService;
+  /** The RCA page and its forms. */
+  readonly rca: RcaService;
+  /** Follow-ups agreed at the RCA, and the list of open ones. */
+  readonly followUps: FollowUpService;
   /** PagerDuty is set up: the teams can be paged (otherwise the admin page says they cannot yet). */
   readonly pagerConfigured: boolean;
   /** Changes to push to open pages. */
   readonly live: LiveUpdates;
+  /** The RCA's publish and print pages (masked copies, Confluence, Slack summary, downloads); absent: no such pages. */
+  readonly rcaPublishing?: RcaPublishingService;
   /** Where people sign in; none outside production means the development sign-in. */
   readonly identityProviders: readonly IdentityProvider[];
 }
@@ -213,6 +229,10 @@ export function webPlugin(deps: WebDeps) {
     await app.register(incidentPages(ctx));
     await app.register(liveRoutes(deps.live, isAdmin));
     await app.register(statusPageRoutes(ctx));
+    if (deps.rcaPublishing) await app.register(rcaPublishRoutes(ctx, deps.rcaPublishing));
     await app.register(adminTeamRoutes(ctx));
+    await app.register(metricsRoutes(ctx));
+    await app.register(rcaRoutes(ctx));
+    await app.register(followUpRoutes(ctx));
   };
 }

@@ -46,7 +46,10 @@ export function renderClosedMessage(incident: Incident, options: ClosedMessageOp
     type: 'actions',
     elements: [
       ...(options.statusPageOpen ? [button({ actionId: actionIds.resolveStatusPage, text: 'Resolve on the status page', value: incident.id, style: 'primary' })] : []),
+      // Only after a resolved close: a blocked incident has work left before anyone analyses it.
+      ...(incident.closeReason === 'resolved' ? [button({ actionId: actionIds.openRca, text: 'Record the RCA', value: incident.id })] : []),
       button({ actionId: actionIds.reopen, text: 'Reopen', value: incident.id }),
+      ...(incident.channel && incident.closeReason !== 'blocked' ? [button({ actionId: actionIds.archiveChannel, text: 'Archive channel', value: incident.id })] : []),
     ],
   });
 

@@ -1,4 +1,4 @@
-import type { Option, View } from '@slack/types';
+import type { InputBlock, Option, View } from '@slack/types';
 import type { SeverityScale } from '../../domain/severity.js';
 import { plainText, section } from './elements.js';
 import { actionIds, blockIds, optionValues, viewCallbackIds } from './ids.js';
@@ -21,6 +21,23 @@ const reportOption: Option = {
   text: plainText('Report something that already happened', limits.optionText),
   value: optionValues.report,
 };
+
+const drillOption: Option = {
+  text: plainText('This is a drill or test', limits.optionText),
+  description: plainText('Worked like any other incident, but left out of the metrics.', limits.optionText),
+  value: optionValues.drill,
+};
+
+/** The "drill or test" checkbox, unticked: a real incident is the usual case. */
+function drillInput(): InputBlock {
+  return {
+    type: 'input',
+    block_id: blockIds.drill,
+    optional: true,
+    label: plainText('Drill or test'),
+    element: { type: 'checkboxes', action_id: actionIds.drill, options: [drillOption] },
+  };
+}
 
 export interface DeclareModalOptions {
   /** The text typed after the command, if any. */
@@ -64,6 +81,7 @@ export function renderDeclareModal(options: DeclareModalOptions): View {
         element: { type: 'users_select', action_id: actionIds.lead, placeholder: plainText('Choose a person', 150) },
       },
       privateInput(false),
+      drillInput(),
     ],
   });
 }

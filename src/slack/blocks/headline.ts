@@ -53,6 +53,7 @@ export function renderHeadline(incident: Incident, options: HeadlineOptions): Sl
 
   const blocks: KnownBlock[] = [header(`${incident.reference}: ${incident.title}`)];
   if (incident.private) blocks.push(context(':lock: *Private* — only the people involved can see it.'));
+  if (incident.drill) blocks.push(context(':test_tube: *Drill* — a drill or test, not a real incident. It is left out of the metrics.'));
   blocks.push(fields(facts, url));
   if (incident.summary) blocks.push(section(`*Summary*\n${keepSlackMarkup(incident.summary)}`, url));
   if (incident.impact) blocks.push(section(`*Impact*\n${keepSlackMarkup(incident.impact)}`, url));
@@ -66,7 +67,7 @@ export function renderHeadline(incident: Incident, options: HeadlineOptions): Sl
 
 function headlineText(incident: Incident): string {
   const title = escapeMrkdwn(incident.title);
-  const privacy = incident.private ? ' (private)' : '';
+  const privacy = `${incident.drill ? ' (drill)' : ''}${incident.private ? ' (private)' : ''}`;
   if (incident.status === 'closed') return `${incident.reference} closed${privacy}: ${title}`;
   const verb = incident.reportOnly ? 'reported' : 'declared';
   return `${incident.reference} ${verb}${privacy}: ${title}`;

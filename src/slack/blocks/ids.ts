@@ -15,6 +15,8 @@ export const actionIds = {
   edit: 'incident.edit',
   close: 'incident.close',
   reopen: 'incident.reopen',
+  /** On the close message: archive the incident's channel now. Value: the incident id. */
+  archiveChannel: 'incident.archive_channel',
   /** Value: {@link encodeTakeRoleValue}. */
   takeRole: 'incident.take_role',
   /** On a reminder: not again for a while. Value: {@link encodeSnoozeValue}. */
@@ -25,6 +27,11 @@ export const actionIds = {
   openStatusPage: 'statuspage.open',
   /** On the close message: resolve the public incident, components operational. Value: the incident id. */
   resolveStatusPage: 'statuspage.resolve',
+  /** Opens the RCA session modal (the answer to `rca`, and on the close message). Value: the incident id. */
+  openRca: 'rca.open',
+  rcaHeldOn: 'rca_held_on',
+  rcaAttendees: 'rca_attendees',
+  rcaRootCause: 'rca_root_cause',
   kind: 'kind',
   title: 'title',
   summary: 'summary',
@@ -32,6 +39,7 @@ export const actionIds = {
   severity: 'severity',
   lead: 'lead',
   private: 'private',
+  drill: 'drill',
   reason: 'reason',
   blockedUntil: 'blocked_until',
   note: 'note',
@@ -52,6 +60,7 @@ export const blockIds = {
   severity: 'severity',
   lead: 'lead',
   private: 'private',
+  drill: 'drill',
   reason: 'reason',
   blockedUntil: 'blocked_until',
   note: 'note',
@@ -59,6 +68,9 @@ export const blockIds = {
   message: 'message',
   notifySubscribers: 'notify_subscribers',
   publishPrivate: 'publish_private',
+  rcaHeldOn: 'rca_held_on',
+  rcaAttendees: 'rca_attendees',
+  rcaRootCause: 'rca_root_cause',
 } as const;
 
 /** The block of one component's state in the status page modal: the name is read back from it. */
@@ -71,6 +83,7 @@ export const viewCallbackIds = {
   edit: 'incident.edit',
   close: 'incident.close',
   statusPage: 'statuspage.publish',
+  rcaSession: 'rca.session',
 } as const;
 
 /** Option values of the radio buttons, checkboxes and selects above. */
@@ -81,6 +94,8 @@ export const optionValues = {
   report: 'report',
   /** private checkbox: ticked. Absent from `selected_options` when unticked. */
   private: 'private',
+  /** drill checkbox: ticked (a drill or test). Absent from `selected_options` when unticked. */
+  drill: 'drill',
   resolved: 'resolved',
   blocked: 'blocked',
   /** severity select in the edit modal: clear the severity. Never a scale key. */

@@ -29,3 +29,4 @@ export {
   type NudgeOptions,
   type StakeholderUpdateInput,
 } from './nudge.js';
+export { rcaUrl, rcaWhileOpenText, renderRcaModal, renderRcaPrompt, renderRcaSessionRecorded, type RcaModalOptions } from './rca-modal.js';

@@ -40,6 +40,7 @@ export function renderKickoff(incident: Incident, options: KickoffOptions): Slac
         `Keep the discussion here so the scribe can log it. Living document: ${slackLink(url, `${incident.reference} on the incident site`)}`,
       url,
     ),
+    ...(incident.drill ? [context(':test_tube: *This is a drill or test*, not a real incident: work it as you would a real one. It is left out of the metrics.')] : []),
     section(`*Do these now:*\n${steps.map((s) => `:white_large_square: ${s}`).join('\n')}`, url),
   ];
   for (const offer of roleOffers) {
@@ -61,6 +62,6 @@ export function renderKickoff(incident: Incident, options: KickoffOptions): Slac
   if (outside) blocks.push(section(outside));
   blocks.push(context(`Type ${run('help')} for every command.`));
 
-  const text = `${ref}: ${escapeMrkdwn(incident.title)}. Next: page the on-call lead, then fill the lead and scribe roles.`;
+  const text = `${incident.drill ? 'Drill: ' : ''}${ref}: ${escapeMrkdwn(incident.title)}. Next: page the on-call lead, then fill the lead and scribe roles.`;
   return { text: fallbackText(text), blocks: fitBlocks(blocks, url) };
 }

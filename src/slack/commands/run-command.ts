@@ -8,7 +8,9 @@ import type { SlackContext } from '../context.js';
 import { enqueueSlackJob } from '../jobs/catalogue.js';
 import { slugify } from '../blocks/channel-name.js';
 import { startCall } from './start-call.js';
+import { archivedAlreadyText, channelStaysArchivedText } from '../blocks/channel-archived.js';
 import { pagerNotConfiguredText, renderEscalate, renderPagePrompt } from '../blocks/page.js';
+import { rcaWhileOpenText, renderRcaPrompt } from '../blocks/rca-modal.js';
 
 /** What a command answers the person who typed it (only they see it); null when the channel's confirmation is enough. */
 export interface CommandReply {
@@ -57,9 +59,11 @@ export async function runCommand(
         closeNote: command.note,
       });
       return null;
-    case 'reopen':
-      await ctx.incidents.update(actor, id, { status: 'open' });
-      return null;
+    case 'reopen': {
+      const reopened = await ctx.incidents.update(actor, id, { status: 'open' });
+      // Slack lets no bot token unarchive: say so rather than pretend the channel is back.
+      return reopened.channelArchivedAt ? { text: channelStaysArchivedText(reopened) } : null;
+    }
     case 'rename': {
       const name = slugify(command.name);
       if (!name) throw new DomainError('command.invalid', 'Usage: rename <new-channel-name> (letters, digits and dashes).');
@@ -85,11 +89,23 @@ export async function runCommand(
       await ctx.nudges.setCheckins(actor, id, command.everyMs);
       return null;
     case 'keepChannel':
+      if (incident.channelArchivedAt) return { text: archivedAlreadyText(incident) };
       await ctx.nudges.stop(actor, id, 'archive');
       return null;
+    case 'archiveChannel': {
+      // The channel hears the last word from the change itself; a repeat is told it was done.
+      const outcome = await ctx.incidents.archiveChannel(actor, id);
+      return outcome.archived ? null : { text: archivedAlreadyText(outcome.incident) };
+    }
     case 'rcaBooked':
       await ctx.nudges.stop(actor, id, 'schedule_rca');
       return null;
+    case 'rcaSession': {
+      if (incident.status === 'open') return { text: rcaWhileOpenText(incident) };
+      // A mention brings no trigger_id, so no modal can open from it: a button does.
+      const prompt = renderRcaPrompt(incident, ctx.publicUrl);
+      return { text: prompt.text, blocks: prompt.blocks as unknown as Record<string, unknown>[] };
+    }
     case 'call': {
       const text = await startCall(ctx, actor, id);
       return text ? { text } : null;

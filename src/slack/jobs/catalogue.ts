@@ -45,6 +45,8 @@ export const slackJobSchemas = {
   'slack.ephemeral': z.object({ channelId: z.string(), userId: z.string(), responseUrl: z.string().optional(), ...message }),
   /** A 📌 reaction: fetch the message and copy it to the timeline. */
   'slack.pin.reaction': z.object({ incidentId: z.string(), channelId: z.string(), ts: z.string(), reactedBy: z.string() }),
+  /** The RCA's summary, shared to one of RCA_SHARE_CHANNELS; masked and rendered when sent. */
+  'slack.rca.share': z.object({ incidentId: z.string(), channel: z.string() }),
 } as const;
 
 export type SlackJobType = keyof typeof slackJobSchemas;

@@ -19,6 +19,8 @@ import { copiedText, fromSlackText, slackTsToDate } from '../parse/slack-text.js
 import { LONG_TEXT_MAX } from '../../domain/text.js';
 import { slackJobSchemas, type SlackJobHandler, type SlackJobType } from './catalogue.js';
 import { createNudgeHandlers } from './nudge-handlers.js';
+import { createRcaHandlers } from './rca-handlers.js';
+import { createArchiveHandlers } from './archive-handlers.js';
 
 const HEADLINE = 'headline';
 
@@ -216,6 +218,8 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
     },
 
     ...createNudgeHandlers(ctx),
+    ...createRcaHandlers(ctx),
+    ...createArchiveHandlers(ctx),
 
     async 'slack.pin.reaction'({ incidentId, channelId, ts, reactedBy }) {
       const message = await api.message(channelId, ts);

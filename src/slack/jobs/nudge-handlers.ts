@@ -3,11 +3,10 @@ import { renderNudge, type SlackMessage } from '../blocks/index.js';
 import type { SlackContext } from '../context.js';
 import type { SlackJobHandler } from './catalogue.js';
 
-/** The reminders' Slack work: the reminder itself, the stakeholder update's announcement, the archive. */
+/** The reminders' Slack work: the reminder itself, the stakeholder update's announcement (the archive is archive-handlers.ts's). */
 export function createNudgeHandlers(ctx: SlackContext): {
   'slack.nudge.post': SlackJobHandler<'slack.nudge.post'>;
   'slack.announce.post': SlackJobHandler<'slack.announce.post'>;
-  'slack.channel.archive': SlackJobHandler<'slack.channel.archive'>;
 } {
   const { api, config } = ctx;
   // Blocks stored in a job were rendered by our own renderers when it was enqueued.
@@ -44,13 +43,6 @@ export function createNudgeHandlers(ctx: SlackContext): {
         return;
       }
       await api.postMessage(config.announceChannel, { text, blocks: storedBlocks(blocks) });
-    },
-
-    async 'slack.channel.archive'({ incidentId }) {
-      const incident = await ctx.incidents.get(incidentId);
-      // Reopened since: the channel is in use again.
-      if (!incident.channel || incident.status === 'open') return;
-      await api.archiveChannel(incident.channel.id);
     },
   };
 }

@@ -5,6 +5,7 @@ import { parseRoleName } from '../../domain/role.js';
 import { actionIds, renderCloseModal, renderEditModal } from '../blocks/index.js';
 import type { SlackContext } from '../context.js';
 import { startCall } from '../commands/start-call.js';
+import { channelStaysArchivedText } from '../blocks/channel-archived.js';
 import { enqueueSlackJob } from '../jobs/catalogue.js';
 import { failureText, slackActor } from './replies.js';
 
@@ -63,7 +64,8 @@ export function registerButtons(app: App, ctx: SlackContext): void {
   });
 
   on(actionIds.reopen, async (body, action) => {
-    await ctx.incidents.update(await slackActor(ctx, body.user.id), action.value ?? '', { status: 'open' });
+    const reopened = await ctx.incidents.update(await slackActor(ctx, body.user.id), action.value ?? '', { status: 'open' });
+    if (reopened.channelArchivedAt) await tell(body, channelStaysArchivedText(reopened));
   });
 
   on(actionIds.takeRole, async (body, action) => {

@@ -7,6 +7,7 @@ import { runCommand } from '../commands/run-command.js';
 import type { SlackContext } from '../context.js';
 import { fromSlackText } from '../parse/slack-text.js';
 import { openPageModal } from './page.listener.js';
+import { openRcaModal } from './rca.listener.js';
 import { failureText, slackActor } from './replies.js';
 import { openStatusPageModal } from './status-page.listener.js';
 
@@ -21,7 +22,9 @@ const channelOnly = new Set<IncidentCommand['kind']>([
   'statuspage',
   'checkins',
   'keepChannel',
+  'archiveChannel',
   'rcaBooked',
+  'rcaSession',
   'pageLead',
   'escalate',
   'call',
@@ -78,13 +81,19 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
       const parsed = parseCommand(text, ctx.severities);
       // A slash command brings a trigger id, so its form opens at once (a mention, which has
       // none, gets a button to open it). Should Slack not open it, the button comes instead.
-      if (parsed.kind === 'statuspage' || (parsed.kind === 'pageLead' && ctx.pages && incident.status === 'open')) {
+      if (
+        parsed.kind === 'statuspage' ||
+        (parsed.kind === 'pageLead' && ctx.pages && incident.status === 'open') ||
+        (parsed.kind === 'rcaSession' && incident.status === 'closed')
+      ) {
         await ack();
         try {
           const refusal =
             parsed.kind === 'statuspage'
               ? (await openStatusPageModal(ctx, command.trigger_id, incident.id), null)
-              : await openPageModal(ctx, command.trigger_id, incident.id, LEAD_TARGET);
+              : parsed.kind === 'rcaSession'
+                ? await openRcaModal(ctx, command.trigger_id, incident.id)
+                : await openPageModal(ctx, command.trigger_id, incident.id, LEAD_TARGET);
           if (refusal) await ctx.api.respond(command.response_url, { response_type: 'ephemeral', text: refusal }).catch(() => undefined);
         } catch (error) {
           ctx.logger.warn({ err: error }, 'could not open the form of a slash command');

@@ -63,6 +63,7 @@ export function registerViews(app: App, ctx: SlackContext): void {
         impact: form.impact,
         severity: form.severity,
         private: form.private,
+        drill: form.drill,
         ...(form.leadSlackId ? { roles: { lead: { slackUserId: form.leadSlackId } } } : {}),
       },
       // The confirmation commits with the incident: both happen, or neither.

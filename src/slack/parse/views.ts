@@ -49,6 +49,7 @@ export interface DeclareForm {
   readonly severity: string | null;
   readonly leadSlackId: string | null;
   readonly private: boolean;
+  readonly drill: boolean;
 }
 
 /** The declare modal's answers. */
@@ -61,6 +62,7 @@ export function readDeclareForm(values: Values): DeclareForm {
     severity: selected(values, blockIds.severity, actionIds.severity),
     leadSlackId: input(values, blockIds.lead, actionIds.lead)?.selected_user ?? null,
     private: checked(values, blockIds.private, actionIds.private, optionValues.private),
+    drill: checked(values, blockIds.drill, actionIds.drill, optionValues.drill),
   };
 }
 

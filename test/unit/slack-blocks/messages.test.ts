@@ -162,13 +162,21 @@ describe('renderClosedMessage', () => {
     assert.doesNotMatch(body, /Archive/);
   });
 
-  it('offers to reopen, and shows the closing note with its Slack markup', () => {
+  it('offers to record the RCA and to reopen, and shows the closing note with its Slack markup', () => {
     const { blocks } = renderClosedMessage(closed(declared(), 'resolved'), { publicUrl: PUBLIC_URL, note: 'Fixed by <@U9> & co' });
     assert.match(allText(blocks), /\*Note:\* Fixed by <@U9> &amp; co/);
     assert.deepEqual(
       buttons(blocks).map((b) => [b.action_id, b.text.text, b.value]),
-      [[actionIds.reopen, 'Reopen', 'incident-7']],
+      [
+        [actionIds.openRca, 'Record the RCA', 'incident-7'],
+        [actionIds.reopen, 'Reopen', 'incident-7'],
+      ],
     );
+  });
+
+  it('offers no RCA while blocked: work is left before anyone analyses it', () => {
+    const { blocks } = renderClosedMessage(closed(declared(), 'blocked'), { publicUrl: PUBLIC_URL });
+    assert.ok(!buttons(blocks).some((b) => b.action_id === actionIds.openRca));
   });
 });
 

@@ -23,7 +23,7 @@ export function exportRoutes(exports: IncidentExportService, severities: Severit
           tags: ['incidents'],
           summary: 'Export the incident as a file: JSON (versioned, importable) or Markdown',
           description:
-            'JSON: the `incident-response/v1` document (fields, roles with hand-overs, people, every timeline revision, actions, audit), people named by name, email and Slack id. Markdown (`text/markdown`): a readable record.',
+            'JSON: the `incident-response/v1` document (fields, roles with hand-overs, people, every timeline revision, actions, audit), people named by name, email and Slack id. Markdown (`text/markdown`): a readable record. Likely secrets (tokens, keys, passwords in links, `REDACT_PATTERNS`) are masked in both; the JSON lists what was masked in `redactions` (kind, hint, where; never the secret), which an import ignores.',
           params: incidentParams,
           querystring: exportQuery,
           response: { 200: z.union([incidentExport, z.string().describe('The Markdown record (`format=markdown`).')]), 400: errorResponse, 401: errorResponse, 404: incidentNotFound },

@@ -31,6 +31,7 @@ export function presentIncident(incident: Incident, severities: SeverityScale): 
     reportOnly: incident.reportOnly,
     occurredAt: isoOrNull(incident.occurredAt),
     private: incident.private,
+    drill: incident.drill,
     summary: incident.summary,
     impact: incident.impact,
     severity: incident.severity,

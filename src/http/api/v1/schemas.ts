@@ -41,6 +41,7 @@ export const declareBody = z
     impact: text(20_000).nullable().optional(),
     severity: severity.optional(),
     private: z.boolean().optional(),
+    drill: z.boolean().optional().describe('A drill or test: worked like any other incident, left out of the metrics. Default false.'),
     roles: roleChanges.optional(),
     reporter: userRef.optional().describe('Who discovered it, when not the token’s own user.'),
   })
@@ -141,6 +142,7 @@ export const incident = z.object({
   reportOnly: z.boolean(),
   occurredAt: dateTime.nullable(),
   private: z.boolean(),
+  drill: z.boolean().describe('A drill or test, left out of the metrics.'),
   summary: z.string().nullable(),
   impact: z.string().nullable(),
   severity: z.string().nullable(),
