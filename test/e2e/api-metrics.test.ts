@@ -94,7 +94,7 @@ describeEngines('REST API: metrics', (ctx) => {
   ctx.test('the same figures as the site’s dashboard and CSV, for the same person', async () => {
     const web = new WebClient(running.baseUrl);
     await web.signIn('Olly Outsider');
-    const csv = await fetch(`${running.baseUrl}/metrics.csv?from=2026-11-01&to=2026-11-05`, { headers: { cookie: web.cookieHeader() } });
+    const csv = await fetch(`${running.baseUrl}/dashboard.csv?from=2026-11-01&to=2026-11-05`, { headers: { cookie: web.cookieHeader() } });
     const rows = (await csv.text()).trimEnd().split('\r\n').map((line) => line.split(','));
     // Olly is no admin and in none of them: the public incident only, as for the outsider token.
     const api = (await running.api('/api/v1/metrics?from=2026-11-01&to=2026-11-05', { token: outsiderToken })).body;

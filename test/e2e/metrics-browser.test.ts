@@ -52,7 +52,7 @@ describeEngines('the metrics dashboard in Chromium', (ctx) => {
       const problems = await watchPageProblems(page);
       await signIn(page, running.baseUrl, 'Olly Outsider');
 
-      await page.goto(`${running.baseUrl}/metrics`);
+      await page.goto(`${running.baseUrl}/dashboard`);
       assert.equal(await page.getByRole('heading', { level: 1, name: 'Metrics' }).count(), 1);
       const chart = page.getByRole('img', { name: 'Incidents started per week, by severity', exact: true });
       assert.equal(await chart.count(), 1);
@@ -71,11 +71,11 @@ describeEngines('the metrics dashboard in Chromium', (ctx) => {
       await page.waitForURL(/from=2026-10-01&to=2026-10-14/);
       assert.equal(await page.getByRole('img', { name: 'Incidents started per day, by severity', exact: true }).count(), 1);
 
-      await page.goto(`${running.baseUrl}/metrics?from=2020-01-01&to=2020-01-31`);
+      await page.goto(`${running.baseUrl}/dashboard?from=2020-01-01&to=2020-01-31`);
       await checkAccessibility(page, 'metrics with no incidents');
 
       assert.deepEqual(problems, []);
-      const refused = await page.goto(`${running.baseUrl}/metrics?from=2026-02-30`);
+      const refused = await page.goto(`${running.baseUrl}/dashboard?from=2026-02-30`);
       assert.equal(refused?.status(), 400);
       assert.equal(await page.getByRole('link', { name: 'The start date must be a real date, like 2026-11-27' }).count(), 1);
       await checkAccessibility(page, 'metrics with a refused date');

@@ -56,9 +56,9 @@ describeEngines('metrics dashboard on the site', (ctx) => {
   ctx.test('the figures leave out drills and private incidents of others; admins see those too', async () => {
     const olly = new WebClient(running.baseUrl);
     await olly.signIn('Olly Outsider');
-    const page = await olly.get('/metrics?from=2026-11-16&to=2026-11-19');
+    const page = await olly.get('/dashboard?from=2026-11-16&to=2026-11-19');
     assert.equal(page.status, 200);
-    assert.match(page.html, /<a class="govuk-service-navigation__link" href="\/metrics" aria-current="true">/, 'navigation marks Metrics');
+    assert.match(page.html, /<a class="govuk-service-navigation__link" href="\/dashboard" aria-current="true">/, 'navigation marks Metrics');
     assert.match(text(page.html), /2 incidents declared from 16 Nov 2026 to 19 Nov 2026\./);
     assert.match(page.html, /private incidents you are not involved in/);
     assert.deepEqual(tableRows(page.html, 'incidents-table'), [
@@ -77,11 +77,11 @@ describeEngines('metrics dashboard on the site', (ctx) => {
     assert.match(page.html, /<svg [^>]*role="img" aria-labelledby="incidents-chart-title" aria-describedby="incidents-chart-desc"/);
     assert.match(page.html, /<svg [^>]*role="img" aria-labelledby="durations-chart-title" aria-describedby="durations-chart-desc"/);
     assert.match(page.html, /href="\/follow-ups"/);
-    assert.match(page.html, /href="\/metrics.csv\?from=2026-11-16&amp;to=2026-11-19"/);
+    assert.match(page.html, /href="\/dashboard.csv\?from=2026-11-16&amp;to=2026-11-19"/);
 
     const ada = new WebClient(running.baseUrl);
     await ada.signIn('Ada Admin');
-    const all = await ada.get('/metrics?from=2026-11-16&to=2026-11-19');
+    const all = await ada.get('/dashboard?from=2026-11-16&to=2026-11-19');
     assert.match(text(all.html), /3 incidents declared from/);
     assert.deepEqual(tableRows(all.html, 'incidents-table').at(-1), ['All', '1', '1', '0', '1', '3']);
     assert.doesNotMatch(all.html, /private incidents you are not involved in/);
@@ -90,7 +90,7 @@ describeEngines('metrics dashboard on the site', (ctx) => {
   ctx.test('the default is the last 90 days, by week; an empty range shows zeros', async () => {
     const web = new WebClient(running.baseUrl);
     await web.signIn('Olly Outsider');
-    const page = await web.get('/metrics');
+    const page = await web.get('/dashboard');
     assert.match(page.html, /id="from" name="from" type="date" value="2026-08-23"/);
     assert.match(page.html, /id="to" name="to" type="date" value="2026-11-20"/);
     assert.match(page.html, /Incidents started per week, by severity/);
@@ -98,7 +98,7 @@ describeEngines('metrics dashboard on the site', (ctx) => {
     // 23 August is a Sunday: the first week holds that day alone; the last ends with today.
     assert.deepEqual(weeks.slice(0, 2), ['23 Aug 2026', '24 Aug to 30 Aug 2026']);
     assert.deepEqual(weeks.slice(-2), ['16 Nov to 20 Nov 2026', 'All']);
-    const empty = await web.get('/metrics?from=2025-01-01&to=2025-01-31');
+    const empty = await web.get('/dashboard?from=2025-01-01&to=2025-01-31');
     assert.match(text(empty.html), /0 incidents declared from 1 Jan 2025 to 31 Jan 2025/);
     assert.deepEqual(tableRows(empty.html, 'incidents-table').at(-1), ['All', '0', '0', '0', '0', '0']);
   });
@@ -113,7 +113,7 @@ describeEngines('metrics dashboard on the site', (ctx) => {
       ['from=1990-01-01&to=2026-01-01', 'from', /at most 3660 days/],
     ];
     for (const [query, field, message] of cases) {
-      const page = await web.get(`/metrics?${query}`);
+      const page = await web.get(`/dashboard?${query}`);
       assert.equal(page.status, 400, query);
       assert.match(page.html, /<title>Error: Metrics/, query);
       assert.match(page.html, /There is a problem/, query);
@@ -121,7 +121,7 @@ describeEngines('metrics dashboard on the site', (ctx) => {
       assert.match(page.html, message, query);
       assert.doesNotMatch(page.html, /class="app-chart"/, query);
     }
-    const csv = await web.get('/metrics.csv?from=2026-13-01');
+    const csv = await web.get('/dashboard.csv?from=2026-13-01');
     assert.equal(csv.status, 400);
     assert.match(csv.html, /The start date must be a real date/);
   });
@@ -129,7 +129,7 @@ describeEngines('metrics dashboard on the site', (ctx) => {
   ctx.test('the CSV: a header row, a row per day and severity, the durations in seconds, the follow-ups', async () => {
     const web = new WebClient(running.baseUrl);
     await web.signIn('Olly Outsider');
-    const response = await fetch(`${running.baseUrl}/metrics.csv?from=2026-11-18&to=2026-11-19`, { headers: { cookie: web.cookieHeader() } });
+    const response = await fetch(`${running.baseUrl}/dashboard.csv?from=2026-11-18&to=2026-11-19`, { headers: { cookie: web.cookieHeader() } });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
     assert.match(response.headers.get('content-disposition') ?? '', /attachment; filename="incident-metrics-2026-11-18-to-2026-11-19.csv"/);
@@ -153,7 +153,7 @@ describeEngines('metrics dashboard on the site', (ctx) => {
   });
 
   ctx.test('signed out, neither the page nor the CSV answers with figures', async () => {
-    for (const path of ['/metrics', '/metrics.csv']) {
+    for (const path of ['/dashboard', '/dashboard.csv']) {
       const response = await fetch(`${running.baseUrl}${path}`, { redirect: 'manual' });
       assert.ok([302, 303].includes(response.status), `${path}: ${response.status}`);
       assert.match(response.headers.get('location') ?? '', /^\/sign-in/);

@@ -89,7 +89,7 @@ export function presentMetricsPage(report: MetricsReport, admin: boolean) {
       p90: durationText(d.summary.p90Ms),
     })),
     followUps: report.followUps,
-    csvHref: `/metrics.csv?${new URLSearchParams({ from: days.from, to: days.to }).toString()}`,
+    csvHref: `/dashboard.csv?${new URLSearchParams({ from: days.from, to: days.to }).toString()}`,
   };
 }
 
@@ -124,7 +124,7 @@ export function presentMetricsCsv(report: MetricsReport): string {
   return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
-/** `/metrics` (the dashboard) and `/metrics.csv`, signed in, over the incidents the person may see. */
+/** `/dashboard` (the metrics dashboard; `/metrics` is kept for Prometheus) and `/dashboard.csv`, signed in, over the incidents the person may see. */
 export function metricsRoutes(ctx: WebContext) {
   async function renderRefused(request: FastifyRequest, reply: FastifyReply, query: z.infer<typeof rangeQuery>, error: DomainError) {
     reply.code(400);
@@ -138,7 +138,7 @@ export function metricsRoutes(ctx: WebContext) {
   }
 
   return async (app: FastifyInstance) => {
-    app.get('/metrics', { preHandler: requireSignIn }, async (request, reply) => {
+    app.get('/dashboard', { preHandler: requireSignIn }, async (request, reply) => {
       const query = rangeQuery.parse(request.query ?? {});
       let range;
       try {
@@ -152,7 +152,7 @@ export function metricsRoutes(ctx: WebContext) {
       return ctx.render(request, reply, 'metrics/dashboard.njk', { title: 'Metrics', section: 'metrics', form: metrics.form, metrics });
     });
 
-    app.get('/metrics.csv', { preHandler: requireSignIn }, async (request, reply) => {
+    app.get('/dashboard.csv', { preHandler: requireSignIn }, async (request, reply) => {
       const query = rangeQuery.parse(request.query ?? {});
       let range;
       try {
