@@ -1,31 +1,44 @@
 // Slack ack latency and throughput (signed slash commands and events) beside a bare fastify route
-// in the same run, and declare → channel-ready time against a zero-latency fake Slack.
-//   npm run bench:slack                    10 s per load scenario
-//   BENCH_DURATION=3 npm run bench:slack   shorter
-// The app runs as its own process with default settings (LOG_LEVEL=info), on SQLite.
+// in the same run, and declare → channel-ready time against a zero-latency fake Slack, on SQLite
+// and on PostgreSQL.
+//   node --import tsx bench/slack.ts                    10 s per load scenario
+//   BENCH_DURATION=3 node --import tsx bench/slack.ts   shorter
+// Two kinds of load per scenario: open loop at a fixed offered rate (BENCH_RATE, default 200 req/s,
+// the target's rate: a paced sender whose latency counts from when each request was due, so a
+// slow server cannot hide queueing by slowing the sender), and closed loop (autocannon,
+// BENCH_CONNECTIONS connections) for the maximum throughput. The app runs as its own process with
+// default settings (LOG_LEVEL=info).
+import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { buildServices } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
+import { connect } from '../src/db/connect.js';
+import { parseDatabaseUrl } from '../src/db/database-url.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeSlack, deliveredTo } from '../test/support/fake-slack.js';
 import { appMentionEvent, blockAction, eventCallback, signedHeaders, slashCommand, viewSubmission } from '../test/support/slack-requests.js';
 import { startSlackApp } from '../test/support/slack-app.js';
 import { startServerProcess } from '../test/support/server-process.js';
 import { describeMachine } from './machine.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const rate = Number(process.env.BENCH_RATE ?? 200);
 const SECRET = 'bench-signing-secret-0123456789';
 
-interface Row {
+type Engine = 'sqlite' | 'postgres';
+
+export interface SlackRow {
+  engine: Engine | 'none';
   scenario: string;
+  load: 'open' | 'closed';
+  offeredPerSecond: number | null;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -33,9 +46,14 @@ interface Row {
   errors: number;
 }
 
-function row(scenario: string, r: autocannon.Result): Row {
+type MakeBody = (n: number) => { body: string; contentType: string };
+
+function closedRow(engine: SlackRow['engine'], scenario: string, r: autocannon.Result): SlackRow {
   return {
+    engine,
     scenario,
+    load: 'closed',
+    offeredPerSecond: null,
     requestsPerSecond: Math.round(r.requests.average),
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
@@ -44,8 +62,8 @@ function row(scenario: string, r: autocannon.Result): Row {
   };
 }
 
-/** autocannon with a freshly signed body per request (Slack signs every request). */
-function signedLoad(url: string, makeBody: (n: number) => { body: string; contentType: string }): Promise<autocannon.Result> {
+/** Closed loop: autocannon with a freshly signed body per request (Slack signs every request). */
+function signedLoad(url: string, makeBody: MakeBody): Promise<autocannon.Result> {
   let n = 0;
   return autocannon({
     url,
@@ -64,6 +82,69 @@ function signedLoad(url: string, makeBody: (n: number) => { body: string; conten
   });
 }
 
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+};
+const round1 = (ms: number) => Math.round(ms * 10) / 10;
+
+/**
+ * Open loop: one signed request due every 1/rate s for `seconds`, each on its own (pooled)
+ * connection so none waits for another's answer; latency from when it was due to the end of the
+ * answer, so a late sender or a queue in the server both count (no coordinated omission).
+ */
+async function pacedLoad(url: string, makeBody: MakeBody, seconds: number, engine: SlackRow['engine'], scenario: string): Promise<SlackRow> {
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const inFlight: Promise<void>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { body, contentType } = makeBody(i);
+    const headers = signedHeaders(body, { signingSecret: SECRET, contentType: contentType as 'application/json' });
+    inFlight.push(
+      new Promise<void>((resolve) => {
+        const request = http.request(
+          { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+          (response) => {
+            response.resume();
+            response.on('end', () => {
+              latencies.push(performance.now() - due);
+              if ((response.statusCode ?? 0) >= 300) non2xx++;
+              resolve();
+            });
+          },
+        );
+        request.on('error', () => {
+          errors++;
+          resolve();
+        });
+        request.end(body);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return {
+    engine,
+    scenario,
+    load: 'open',
+    offeredPerSecond: rate,
+    requestsPerSecond: Math.round(latencies.length / elapsed),
+    p50Ms: round1(percentile(latencies, 50)),
+    p99Ms: round1(percentile(latencies, 99)),
+    non2xx,
+    errors,
+  };
+}
+
 async function bareServer(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
@@ -77,11 +158,40 @@ async function bareServer(): Promise<{ baseUrl: string; stop: () => Promise<void
   };
 }
 
-async function ackFigures(): Promise<Row[]> {
+const command: MakeBody = (n) => {
+  const r = slashCommand({ command: '/incident', text: `note bench ${n}`, userId: 'U0BENCH', channelId: 'C0BENCH' });
+  return { body: r.body, contentType: r.contentType };
+};
+const event: MakeBody = (n) => {
+  const r = eventCallback(appMentionEvent({ user: 'U0BENCH', text: `note event ${n}`, channel: 'C0BENCH' }), { eventId: `Ev${n}${randomBytes(3).toString('hex')}` });
+  return { body: r.body, contentType: r.contentType };
+};
+
+/** The yardstick: a bare fastify route answering the same signed bodies, both loads. */
+async function bareFigures(): Promise<SlackRow[]> {
+  const bare = await bareServer();
+  try {
+    const url = `${bare.baseUrl}/slack/events`;
+    return [await pacedLoad(url, command, duration, 'none', 'bare fastify route'), closedRow('none', 'bare fastify route', await signedLoad(url, command))];
+  } finally {
+    await bare.stop();
+  }
+}
+
+/**
+ * One load scenario on a fresh database and a fresh server process: the jobs a scenario leaves
+ * behind (thousands under closed loop; the worker delivers them at its own pace) must not be the
+ * next scenario's backlog, and waiting for them to drain would take minutes.
+ */
+async function ackScenario(engine: Engine, measure: (url: string) => Promise<SlackRow>): Promise<SlackRow> {
   const fake = await startFakeSlack();
-  const file = path.join(os.tmpdir(), `ir_bench_slack_${randomBytes(4).toString('hex')}.sqlite`);
+  // The person and the channel exist in the workspace, as in real use: the person is synced once,
+  // not retried on every request.
+  fake.addUser({ id: 'U0BENCH', name: 'bench', realName: 'Bench Person' });
+  fake.addChannel({ id: 'C0BENCH', name: 'inc-bench', members: ['U0BENCH'] });
+  const db = await scratchDatabase(engine);
   const env = {
-    DATABASE_URL: `sqlite:${file}`,
+    DATABASE_URL: db.url,
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.apiUrl,
@@ -95,47 +205,51 @@ async function ackFigures(): Promise<Row[]> {
   await services.store.close();
 
   const server = await startServerProcess(env);
-  const bare = await bareServer();
-  const rows: Row[] = [];
-  // Each load leaves Slack jobs behind; the next scenario starts once they are delivered, so it
-  // is not measured against the previous one's backlog.
-  const observer = buildServices(loadConfig(env, process.cwd()), { logger: createLogger('silent') });
+  // Only jobs due now count: scheduled ones (nudge checks minutes ahead) are not a backlog.
+  const { db: observer } = connect(parseDatabaseUrl(db.url, process.cwd())!);
   const drained = async () => {
     for (;;) {
-      const stats = await observer.store.jobStore.stats(new Date());
-      if (stats.pending + stats.running === 0) return;
+      const [due] = await observer
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', 'in', ['pending', 'running'])
+        .where('run_at', '<=', new Date().toISOString())
+        .execute();
+      if (Number(due?.n ?? 0) === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   };
+  const url = `${server.baseUrl}/slack/events`;
   try {
-    const command = (n: number) => {
-      const r = slashCommand({ command: '/incident', text: `note bench ${n}`, userId: 'U0BENCH', channelId: 'C0BENCH' });
-      return { body: r.body, contentType: r.contentType };
-    };
-    const event = (n: number) => {
-      const r = eventCallback(appMentionEvent({ user: 'U0BENCH', text: `note event ${n}`, channel: 'C0BENCH' }), { eventId: `Ev${n}${randomBytes(3).toString('hex')}` });
-      return { body: r.body, contentType: r.contentType };
-    };
-    rows.push(row('bare fastify route (same signed bodies)', await signedLoad(`${bare.baseUrl}/slack/events`, command)));
-    rows.push(row('slash command `/incident note …`', await signedLoad(`${server.baseUrl}/slack/events`, command)));
+    // A short warm-up of both kinds (the first requests pay for lazy compilation), delivered.
+    await pacedLoad(url, command, 0.25, engine, 'warm-up');
+    await pacedLoad(url, event, 0.25, engine, 'warm-up');
     await drained();
-    rows.push(row('event `@incident note …` (app_mention)', await signedLoad(`${server.baseUrl}/slack/events`, event)));
-    await drained();
+    return await measure(url);
   } finally {
-    await observer.store.close();
-    await bare.stop();
+    await observer.destroy();
     server.child.kill('SIGTERM');
     await server.exited();
     await fake.close();
-    await Promise.all(['', '-wal', '-shm'].map((ext) => fs.rm(file + ext, { force: true })));
+    await db.cleanup();
   }
-  return rows;
+}
+
+async function ackFigures(engine: Engine): Promise<SlackRow[]> {
+  const commandName = 'slash command `/incident note …`';
+  const eventName = 'event `@incident note …` (app_mention)';
+  return [
+    await ackScenario(engine, (url) => pacedLoad(url, command, duration, engine, commandName)),
+    await ackScenario(engine, (url) => pacedLoad(url, event, duration, engine, eventName)),
+    await ackScenario(engine, async (url) => closedRow(engine, commandName, await signedLoad(url, command))),
+    await ackScenario(engine, async (url) => closedRow(engine, eventName, await signedLoad(url, event))),
+  ];
 }
 
 /** Declare (modal submit) → press "Create comms channel" → kickoff posted in the new channel. */
-async function channelReady(runs: number): Promise<number[]> {
-  const file = path.join(os.tmpdir(), `ir_bench_ready_${randomBytes(4).toString('hex')}.sqlite`);
-  const slack = await startSlackApp(`sqlite:${file}`);
+async function channelReady(engine: Engine, runs: number): Promise<number[]> {
+  const db = await scratchDatabase(engine);
+  const slack = await startSlackApp(db.url);
   const times: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
@@ -159,33 +273,46 @@ async function channelReady(runs: number): Promise<number[]> {
     }
   } finally {
     await slack.close();
-    await Promise.all(['', '-wal', '-shm'].map((ext) => fs.rm(file + ext, { force: true })));
+    await db.cleanup();
   }
   return times;
 }
 
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-};
+export interface SlackFigures {
+  rows: SlackRow[];
+  channelReady: { engine: Engine; runs: number; p50Ms: number; p99Ms: number; samplesMs: number[] }[];
+}
 
-const rows = await ackFigures();
-const ready = await channelReady(20);
-const bareRps = rows[0]!.requestsPerSecond;
-const machine = describeMachine();
-const lines = [
-  `bench/slack — ${new Date().toISOString()} — ${machine}`,
-  `${duration} s per load scenario, ${connections} connections, app on SQLite at LOG_LEVEL=info`,
-  '',
-  '| scenario | req/s | share of bare | ack p50 ms | ack p99 ms | non-2xx | errors |',
-  '|---|---:|---:|---:|---:|---:|---:|',
-  ...rows.map(
-    (r) =>
-      `| ${r.scenario} | ${r.requestsPerSecond} | ${Math.round((100 * r.requestsPerSecond) / bareRps)} % | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`,
-  ),
-  '',
-  `declare → channel-ready (zero-latency fake Slack, ${ready.length} runs): p50 ${pct(ready, 50).toFixed(0)} ms, p99 ${pct(ready, 99).toFixed(0)} ms`,
-];
-process.stdout.write(`${lines.join('\n')}\n`);
-await fs.mkdir('bench/results', { recursive: true });
-await fs.writeFile('bench/results/slack.json', `${JSON.stringify({ machine, date: new Date().toISOString(), duration, connections, rows, channelReadyMs: ready }, null, 2)}\n`);
+/** Every Slack figure: the bare route, then each engine's acks and declare → channel-ready. */
+export async function benchSlack(): Promise<SlackFigures> {
+  const rows = await bareFigures();
+  const channelReadyRows: SlackFigures['channelReady'] = [];
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    rows.push(...(await ackFigures(engine)));
+    const ready = await channelReady(engine, 20);
+    channelReadyRows.push({ engine, runs: ready.length, p50Ms: round1(percentile(ready, 50)), p99Ms: round1(percentile(ready, 99)), samplesMs: ready.map(round1) });
+  }
+  return { rows, channelReady: channelReadyRows };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const figures = await benchSlack();
+  const bare = (load: 'open' | 'closed') => figures.rows.find((r) => r.engine === 'none' && r.load === load)!.requestsPerSecond;
+  const machine = describeMachine();
+  const lines = [
+    `bench/slack — ${new Date().toISOString()} — ${machine}`,
+    `${duration} s per scenario; open loop at ${rate} req/s, closed loop at ${connections} connections; app at LOG_LEVEL=info`,
+    '',
+    '| engine | scenario | load | req/s | share of bare | ack p50 ms | ack p99 ms | non-2xx | errors |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    ...figures.rows.map(
+      (r) =>
+        `| ${r.engine} | ${r.scenario} | ${r.load === 'open' ? `open, ${r.offeredPerSecond}/s offered` : `closed, ${connections} conns`} | ${r.requestsPerSecond} | ${Math.round((100 * r.requestsPerSecond) / bare(r.load))} % | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`,
+    ),
+    '',
+    ...figures.channelReady.map((c) => `${c.engine}: declare → channel-ready (zero-latency fake Slack, ${c.runs} runs): p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  await fs.mkdir('bench/results', { recursive: true });
+  await fs.writeFile('bench/results/slack.json', `${JSON.stringify({ machine, date: new Date().toISOString(), duration, connections, rate, ...figures }, null, 2)}\n`);
+}

@@ -18,6 +18,8 @@ import { registerPagerDutyWebhook } from './integrations/pagerduty/pagerduty-web
 import { createAtlassianStatusPagePublisher } from './integrations/statuspage/atlassian-statuspage-publisher.js';
 import { createConfluenceRcaPublisher } from './integrations/confluence/confluence-rca-publisher.js';
 import { createLogger } from './logger.js';
+import { createJobIncidentNamer } from './observability/job-log-fields.js';
+import { createMetrics, type AppMetrics } from './observability/metrics.js';
 import type { IdentityProvider } from './ports/identity-provider.port.js';
 import type { LiveUpdatesHub } from './ports/live-updates.port.js';
 import type { ChangeListener } from './ports/change-listener.port.js';
@@ -150,6 +152,8 @@ export interface App extends Services {
   readonly server: FastifyInstance;
   readonly slack: SlackModule | null;
   readonly worker: Worker;
+  /** The Prometheus instruments behind `/metrics` (not `metrics`: that is the dashboard's service). */
+  readonly prometheus: AppMetrics;
   /** Starts the background parts: the live-updates listener, the job worker, and Slack's socket when in Socket Mode. */
   start(): Promise<void>;
   /** Stops taking requests, lets in-flight ones and running jobs finish, then closes the database. */
@@ -165,6 +169,10 @@ function identityProviders(config: Config): IdentityProvider[] {
 /** Builds everything the process runs; nothing listens or works until `server.listen` and `start`. */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const services = buildServices(config, overrides);
+  const prometheus = createMetrics(
+    { gauges: services.store.gauges, jobStats: () => services.store.jobStore.stats(services.clock.now()) },
+    (error) => services.logger.warn({ err: error }, 'metrics: could not read the database'),
+  );
   const slack = config.slack
     ? createSlackModule({
         config: config.slack,
@@ -183,6 +191,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         rca: services.rca,
         calls: services.calls,
         rcaPublishing: services.rcaPublishing,
+        observeSlackCall: (method, outcome, seconds) => prometheus.observeSlackCall(method, outcome, seconds),
       })
     : null;
   const handlers = new Map<string, JobHandler>([
@@ -199,6 +208,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     logger: services.logger.child({ component: 'jobs' }),
     workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     pollMs: overrides.workerPollMs,
+    observe: (type, outcome, seconds) => prometheus.observeJob(type, outcome, seconds),
+    incidentOf: createJobIncidentNamer(services.store),
   });
   services.store.onJobsEnqueued(() => worker.wake());
 
@@ -219,6 +230,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       jobStats: () => services.store.jobStore.stats(services.clock.now()),
       jobsStuckAfterMs: config.jobsStuckAfterMs,
     },
+    prometheus: { metrics: prometheus, token: config.metricsToken },
     routes: [
       ...(slack ? [(s: FastifyInstance) => slack.registerRoutes(s)] : []),
       ...(acknowledgements && webhookSecret ? [(s: FastifyInstance) => registerPagerDutyWebhook(s, { secret: webhookSecret, receive: (n) => acknowledgements.receive(n) })] : []),
@@ -250,6 +262,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     server,
     slack,
     worker,
+    prometheus,
     async start() {
       await services.live.start();
       worker.start();

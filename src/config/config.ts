@@ -82,6 +82,11 @@ export const configVariables = [
     description: '`/healthz` answers 503 once a job that could run has waited this long for a worker (its worker has died).',
     default: '300000',
   },
+  {
+    name: 'METRICS_TOKEN',
+    description: '`GET /metrics` (Prometheus) asks for `Authorization: Bearer <token>` (16+ characters). Unset: only clients on this machine (loopback) may scrape.',
+    default: '(loopback only)',
+  },
   { name: 'NUDGE_NO_LEAD', description: 'Reminder that nobody is incident lead: `off`, `<after>` (once) or `<after> every <repeat>`.', default: '5m every 10m' },
   { name: 'NUDGE_NO_SCRIBE', description: 'Reminder that nobody is scribe (same forms as NUDGE_NO_LEAD).', default: '10m every 20m' },
   { name: 'NUDGE_LEAD_IS_SCRIBE', description: '`on`: say once, at once, that the incident lead is also the scribe; `off`: never.', default: 'on' },
@@ -164,6 +169,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** A runnable job waiting longer than this means no worker is taking jobs: /healthz fails. */
   readonly jobsStuckAfterMs: number;
+  /** The bearer token `/metrics` asks for; null: loopback clients only. */
+  readonly metricsToken: string | null;
   /** People (by email, lower case) who see every incident on the site. */
   readonly adminEmails: readonly string[];
   /** Signs session and CSRF cookies; null outside production means "generate one at start". */
@@ -236,6 +243,10 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(600_000).default(10_000)),
   // Well above the worker's poll interval and a job's lease, or a busy queue would read as stuck.
   JOBS_STUCK_AFTER_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(60_000).max(86_400_000).default(300_000)),
+  METRICS_TOKEN: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^[\x21-\x7e]{16,}$/, 'at least 16 characters, printable and without spaces').optional(),
+  ),
   ADMIN_EMAILS: z.preprocess(
     blankIsUnset,
     z
@@ -371,6 +382,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     logLevel: c.LOG_LEVEL,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     jobsStuckAfterMs: c.JOBS_STUCK_AFTER_MS,
+    metricsToken: c.METRICS_TOKEN ?? null,
     sessionSecret: c.SESSION_SECRET ?? null,
     adminEmails: Object.freeze(c.ADMIN_EMAILS ?? []),
     slack,

@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from './database-url.js';
 import type { Database } from './schema.js';
+import { cacheStatements } from './sqlite-statement-cache.js';
+import { StripNulPlugin } from './strip-nul.plugin.js';
 
 export interface Connection {
   readonly db: Kysely<Database>;
@@ -31,11 +33,14 @@ export function connect(target: DatabaseTarget, options: ConnectOptions = {}): C
     sqlite.function('lower', { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? value.toLowerCase() : value,
     );
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), target };
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }), plugins: [new StripNulPlugin()] }), target };
   }
   const pool = new pg.Pool({ connectionString: target.connectionString, max: options.poolSize ?? 10 });
   // An idle client losing its server (restart, failover) must not crash the process; the pool
   // drops it and the next query gets a fresh connection.
   pool.on('error', () => undefined);
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), target };
+  // A checked-out client (mid-transaction, between statements) whose server goes away emits
+  // 'error' with nobody listening, which would crash the process; its query fails on its own.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new StripNulPlugin()] }), target };
 }

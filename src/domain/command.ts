@@ -354,7 +354,9 @@ function parseCheckins(args: string): IncidentCommand {
   if (!every) throw invalid(usageLine, { field: 'every' });
   const ms = parseCommandDuration(every[1] ?? '');
   if (ms === 'missingUnit') {
-    const n = (every[1] ?? '').trim();
+    // Echo a plausible number only: a pasted run of digits must not come back as a huge reply.
+    const given = (every[1] ?? '').trim();
+    const n = given.length <= 4 ? given : '30';
     throw invalid(`Say the unit: checkins every ${n}m (minutes) or checkins every ${n}h (hours).`, { field: 'every' });
   }
   if (ms === null || ms === 0) throw invalid(usageLine, { field: 'every' });

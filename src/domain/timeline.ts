@@ -75,6 +75,10 @@ function checkText(text: string): string {
 }
 
 function checkOccurredAt(occurredAt: Date, ctx: TransitionContext): Date {
+  // An Invalid Date would otherwise reach the database and fail the whole write with a TypeError.
+  if (Number.isNaN(occurredAt.getTime())) {
+    throw new DomainError('timeline.entry_invalid', 'The time of the entry is not a valid date.', { field: 'occurredAt' });
+  }
   if (occurredAt.getTime() > ctx.at.getTime() + FUTURE_TOLERANCE_MS) {
     throw new DomainError('timeline.entry_invalid', 'An entry cannot be dated in the future.', { field: 'occurredAt' });
   }

@@ -60,3 +60,17 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     requestId: request.id,
   });
 }
+
+/**
+ * What fastify refuses before routing (a path with broken percent-encoding, a path part over the
+ * router's length limit), in the house error shape rather than fastify's own.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendError(reply, 414, { code: 'request.path_too_long', message: 'A part of the path is too long.' });
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return sendError(reply, 400, { code: 'request.bad_url', message: 'The path is not a valid URL (check its percent-encoding).' });
+  }
+  return handleError(error, request, reply);
+}

@@ -16,8 +16,10 @@ import { exportRoutes } from './api/v1/export.routes.js';
 import { incidentRoutes } from './api/v1/incidents.routes.js';
 import { metricsRoutes } from './api/v1/metrics.routes.js';
 import { timelineRoutes } from './api/v1/timeline.routes.js';
-import { handleError, sendError } from './error-response.js';
+import { handleError, handleFrameworkError, sendError } from './error-response.js';
 import { healthRoutes, type HealthDeps } from './health.routes.js';
+import { instrumentRequests, prometheusRoutes, type PrometheusDeps } from './prometheus.routes.js';
+import { registerRequestLogScope } from '../observability/log-context.js';
 import { webPlugin, type WebDeps } from './web/web.plugin.js';
 
 export interface ServerDeps {
@@ -34,6 +36,8 @@ export interface ServerDeps {
   readonly health: HealthDeps;
   /** The site (pages, sign-in, assets); absent in tools that only need the API. */
   readonly web?: WebDeps;
+  /** Prometheus instruments and `/metrics`; absent in tools that build only the API. */
+  readonly prometheus?: PrometheusDeps;
   /** Routes other modules add (Slack's /slack/events). */
   readonly routes?: readonly ((server: FastifyInstance) => void)[];
 }
@@ -52,6 +56,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Let in-flight requests finish on close, but refuse new ones and keep-alive reuse.
     return503OnClosing: true,
+    // A malformed or over-long path is refused in the house error shape, like every other 4xx.
+    frameworkErrors: handleFrameworkError,
     forceCloseConnections: 'idle',
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -64,6 +70,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Before any route is added, so every route inherits them.
+  registerRequestLogScope(app);
+  if (deps.prometheus) instrumentRequests(app, deps.prometheus.metrics);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -82,6 +91,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes(deps.health));
+  if (deps.prometheus) await app.register(prometheusRoutes(deps.prometheus));
   if (deps.web) await app.register(webPlugin(deps.web));
   for (const register of deps.routes ?? []) register(app);
   await app.register(

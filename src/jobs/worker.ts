@@ -1,8 +1,15 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as pause } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { Job, JobStore } from '../ports/jobs.port.js';
+import { LEASE_EXPIRED_ERROR, type Job, type JobStore } from '../ports/jobs.port.js';
 import { DomainError } from '../domain/errors.js';
 import { backoffMs, PermanentFailure, RetryLater } from './job-errors.js';
+import { runAsJob } from './job-run.js';
+
+/** A run after a worker died mid-job, or a retry of one: what it did may have taken effect. */
+const mayRepeat = (job: Job) => job.lastError?.includes(LEASE_EXPIRED_ERROR) ?? false;
 
 /**
  * Our own rules refusing the work (a text too long, an incident gone) will refuse it again: retrying
@@ -30,6 +37,10 @@ export interface WorkerOptions {
    * Short, so a process killed mid-job delays its queue by seconds; renewed while the job runs.
    */
   readonly leaseMs?: number;
+  /** Told how each run ended and how long it took (the Prometheus histogram). */
+  readonly observe?: (type: string, outcome: 'done' | 'retry' | 'failed', seconds: number) => void;
+  /** The reference of the incident a job is about, for its log lines (null: none, or unknown). */
+  readonly incidentOf?: (job: Job) => Promise<string | null>;
 }
 
 export interface Worker {
@@ -56,28 +67,52 @@ export function createWorker(options: WorkerOptions): Worker {
   const inFlight = new Set<Promise<void>>();
   let idleWaiters: (() => void)[] = [];
 
-  async function settle(job: Job, error: unknown): Promise<void> {
+  /**
+   * Writes a job's outcome, waiting out a database outage for up to a lease: a message Slack has
+   * taken but that is not recorded as done would be posted again when the job is re-run.
+   */
+  async function record<T>(write: () => Promise<T>, log: Logger): Promise<T> {
+    const giveUpAt = performance.now() + leaseMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || performance.now() > giveUpAt) throw error;
+        if (attempt === 1) log.warn({ err: error }, 'database unavailable; retrying to record the job outcome');
+        await pause(Math.min(1000, 100 * attempt));
+      }
+    }
+  }
+
+  async function settle(job: Job, error: unknown, runLog: Logger): Promise<'retry' | 'failed'> {
     const now = clock.now();
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    const log = logger.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // Kept until a run completes: a retry of a taken-over run must still look before repeating.
+    const message = mayRepeat(job) ? `${LEASE_EXPIRED_ERROR}; then ${reason}` : reason;
+    const log = runLog.child({ attempt: job.attempts });
     // An outage (RetryLater) is waited out however long it lasts: dropping the message would be
     // worse than sending it late. Only unexplained errors use up the attempts.
     const outage = error instanceof RetryLater;
     if (error instanceof PermanentFailure || isRefusal(error) || (!outage && job.attempts >= job.maxAttempts)) {
       log.error({ err: error }, 'job failed for good');
-      if (!(await store.fail(job.id, workerId, message, now))) log.warn('job was taken over by another worker');
-      return;
+      if (!(await record(() => store.fail(job.id, workerId, message, now), log))) log.warn('job was taken over by another worker');
+      return 'failed';
     }
     const delay = outage && error.delayMs !== null ? error.delayMs : backoffMs(job.attempts);
     (outage ? log.warn.bind(log) : log.error.bind(log))({ err: error, retryInMs: delay }, 'job will be retried');
-    if (!(await store.reschedule(job.id, workerId, new Date(now.getTime() + delay), message, now))) {
+    if (!(await record(() => store.reschedule(job.id, workerId, new Date(now.getTime() + delay), message, now), log))) {
       log.warn('job was taken over by another worker');
     }
+    return 'retry';
   }
 
   async function run(job: Job): Promise<void> {
     const handler = handlers.get(job.type);
-    const log = logger.child({ jobId: job.id, jobType: job.type });
+    // Every line of the run, the handler's and the outcome's, names the job and its incident.
+    const incident = options.incidentOf ? await options.incidentOf(job).catch(() => null) : null;
+    const log = logger.child({ jobId: job.id, jobType: job.type, ...(incident ? { incident } : {}) });
+    const started = performance.now();
+    const observe = (outcome: 'done' | 'retry' | 'failed') => options.observe?.(job.type, outcome, (performance.now() - started) / 1000);
     // Heartbeat: the lease stays short (a crash frees the job soon) but a slow call keeps it.
     const heartbeat = setInterval(() => {
       const now = clock.now();
@@ -88,10 +123,15 @@ export function createWorker(options: WorkerOptions): Worker {
     heartbeat.unref();
     try {
       if (!handler) throw new PermanentFailure(`no handler for job type ${job.type}`);
-      await handler(job, log);
-      if (!(await store.complete(job.id, workerId, clock.now()))) log.warn('job was taken over by another worker');
+      await runAsJob({ jobId: job.id, mayRepeat: mayRepeat(job), posts: 0 }, () => handler(job, log));
+      if (!(await record(() => store.complete(job.id, workerId, clock.now()), log))) log.warn('job was taken over by another worker');
+      observe('done');
     } catch (error) {
-      await settle(job, error).catch((e: unknown) => log.error({ err: e }, 'could not record the job outcome'));
+      const outcome = await settle(job, error, log).catch((e: unknown) => {
+        log.error({ err: e }, 'could not record the job outcome');
+        return 'retry' as const;
+      });
+      observe(outcome);
     } finally {
       clearInterval(heartbeat);
     }

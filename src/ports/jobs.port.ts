@@ -45,6 +45,12 @@ export interface JobStats {
   readonly oldestDueAgeMs: number;
 }
 
+/**
+ * The `lastError` of a job whose worker stopped without settling it (its lease ran out and it was
+ * put back): its side effects may already have happened, so the next run looks before repeating.
+ */
+export const LEASE_EXPIRED_ERROR = 'lease expired: its worker stopped without settling it';
+
 /** What the worker and the operators need: claim, settle, inspect, retry. */
 export interface JobStore {
   /**

@@ -1,3 +1,4 @@
+import type { GaugeReader } from './gauges.port.js';
 import type { Action } from '../domain/action.js';
 import type { AuditRecord } from '../domain/events.js';
 import type { ActionId, ApiTokenId, IncidentId, SlackUserId, TimelineEntryId, UserId } from '../domain/ids.js';
@@ -92,6 +93,8 @@ export interface UserRepository {
 
 export interface TimelineListOptions {
   readonly includeRemoved?: boolean;
+  /** Only the latest this many entries (still oldest first): a long timeline's page shows its end. */
+  readonly latest?: number;
 }
 
 export interface TimelineRepository {
@@ -291,6 +294,8 @@ export interface Store extends Repositories {
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
   /** The queue's worker side (claims, retries, inspection); outside any transaction. */
   readonly jobStore: JobStore;
+  /** Aggregate counts read at scrape time by the metrics endpoint. */
+  readonly gauges: GaugeReader;
   /** Calls `listener` after each commit that enqueued jobs, so a worker can start at once. */
   onJobsEnqueued(listener: () => void): void;
   /** Brings the schema up to date; the names of the migrations it ran. Safe from several processes. */

@@ -1,7 +1,7 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { JobsTable } from '../db/schema.js';
 import type { IdGenerator } from '../ports/clock.port.js';
-import type { Job, JobQueue, JobStatus, JobStore } from '../ports/jobs.port.js';
+import { LEASE_EXPIRED_ERROR, type Job, type JobQueue, type JobStatus, type JobStore } from '../ports/jobs.port.js';
 import type { Engine } from '../ports/store.port.js';
 import { date, dateOrNull, iso, type Db } from './rows.js';
 
@@ -146,7 +146,7 @@ export function createJobStore(db: Db, engine: Engine): JobStore {
     async releaseExpired(now) {
       const result = await db
         .updateTable('jobs')
-        .set({ status: 'pending', locked_by: null, locked_until: null, updated_at: iso(now) })
+        .set({ status: 'pending', locked_by: null, locked_until: null, last_error: LEASE_EXPIRED_ERROR, updated_at: iso(now) })
         .where('status', '=', 'running')
         .where('locked_until', '<', iso(now))
         .executeTakeFirst();

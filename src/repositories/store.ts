@@ -8,6 +8,7 @@ import type { Engine, Repositories, Store } from '../ports/store.port.js';
 import { createActionRepository } from './action.repository.js';
 import { createApiTokenRepository } from './api-token.repository.js';
 import { createAuditRepository } from './audit.repository.js';
+import { createGaugeReader } from './gauges.repository.js';
 import { createIdempotencyRepository } from './idempotency.repository.js';
 import { createIncidentPeopleRepository } from './incident-people.repository.js';
 import { createNudgeRepository } from './nudge.repository.js';
@@ -98,6 +99,7 @@ export function createStore(connection: Connection, clock: Clock, options: Store
       return result;
     },
     jobStore: createJobStore(db, engine),
+    gauges: createGaugeReader(db),
     onJobsEnqueued(listener) {
       listeners.push(listener);
     },

@@ -122,6 +122,12 @@ export function createTimelineRepository(db: Db): TimelineRepository {
     async listForIncident(incidentId, options = {}) {
       let query = db.selectFrom('timeline_entries').selectAll().where('incident_id', '=', incidentId);
       if (!options.includeRemoved) query = query.where('removed', '=', 0);
+      if (options.latest !== undefined) {
+        // Newest first through the (incident_id, occurred_at) index and cut there, so a page of a
+        // 10,000-entry timeline reads its end only; then back into the order things happened.
+        const rows = await query.orderBy('occurred_at', 'desc').orderBy('seq', 'desc').limit(options.latest).execute();
+        return hydrate(rows.reverse());
+      }
       const rows = await query.orderBy('occurred_at').orderBy('seq').execute();
       return hydrate(rows);
     },

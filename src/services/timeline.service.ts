@@ -11,7 +11,7 @@ import {
   type TimelineRevision,
 } from '../domain/timeline.js';
 import type { Actor, User } from '../domain/user.js';
-import type { Repositories } from '../ports/store.port.js';
+import type { Repositories, TimelineListOptions } from '../ports/store.port.js';
 import { claimRequest, contextFor, inTransaction, StaleWrite, type ServiceDeps } from './context.js';
 import { findIncident, findIncidentForUpdate } from './find-incident.js';
 import { recordEvents } from './record-change.js';
@@ -48,8 +48,8 @@ export function createTimelineService(deps: ServiceDeps) {
   const concurrent = () => new DomainError('timeline.concurrent_update', 'Someone else is correcting that entry; try again.');
 
   return {
-    /** The current view, in the order things happened; removed entries only when asked. */
-    async list(idOrReference: string, options: { includeRemoved?: boolean } = {}): Promise<TimelineEntry[]> {
+    /** The current view, in the order things happened; removed entries only when asked, the latest N when asked. */
+    async list(idOrReference: string, options: TimelineListOptions = {}): Promise<TimelineEntry[]> {
       const incident = await findIncident(store, idOrReference);
       return store.timeline.listForIncident(incident.id, options);
     },

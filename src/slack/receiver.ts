@@ -3,6 +3,7 @@ import { verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../ports/clock.port.js';
+import { isRoutableSlackBody } from './parse/envelope.js';
 
 const FIVE_MINUTES_S = 5 * 60;
 /** Slack gives up after 3 s; answering a little before keeps a slow listener from causing a retry. */
@@ -63,7 +64,10 @@ export function registerSlackRoute(
     scope.post('/slack/events', async (request: FastifyRequest, reply: FastifyReply) => {
       const raw = typeof request.body === 'string' ? request.body : '';
       const signature = header(request, 'x-slack-signature');
-      const timestamp = Number(header(request, 'x-slack-request-timestamp'));
+      // Only the plain digits Slack sends: the HMAC is checked over the number written back as
+      // text, so `+17…`, `017…` or `17….0` would pass with a signature made for other bytes.
+      const timestampHeader = header(request, 'x-slack-request-timestamp') ?? '';
+      const timestamp = /^[1-9]\d{0,11}$/.test(timestampHeader) ? Number(timestampHeader) : Number.NaN;
       const nowS = clock.now().getTime() / 1000;
       if (!signature || !Number.isFinite(timestamp) || Math.abs(nowS - timestamp) > FIVE_MINUTES_S) {
         return reply.code(401).send({ error: { code: 'slack.bad_signature', message: 'Missing, stale or future Slack signature.' } });
@@ -84,18 +88,28 @@ export function registerSlackRoute(
       const body = parsed.body;
       if (body.ssl_check) return reply.send('');
       if (body.type === 'url_verification') return reply.send({ challenge: body.challenge });
+      if (!isRoutableSlackBody(body)) {
+        return reply.code(400).send({ error: { code: 'slack.malformed', message: 'Unreadable Slack request: not the shape Slack sends.' } });
+      }
       const app = receiver.app;
       if (!app) return reply.code(503).send({ error: { code: 'slack.not_ready', message: 'Slack is starting.' } });
 
       const retryNum = Number(header(request, 'x-slack-retry-num'));
+      // Bolt acks an Events API delivery before its listener runs. We answer only once the
+      // listener has written (or at the deadline): a crash or a database outage in between then
+      // costs Slack a retry (503, or no answer at all), not the event. Retries are refused by event id.
+      const isEvent = body.type === 'event_callback';
       let settled = false;
+      const failed = Symbol('failed');
       const answered = new Promise<unknown>((resolve) => {
         const event: ReceiverEvent = {
           body,
           retryNum: Number.isFinite(retryNum) ? retryNum : undefined,
           retryReason: header(request, 'x-slack-retry-reason'),
+          // Listeners read it from their `context` (slack/request-log.ts): their lines carry this request's id.
+          customProperties: { requestLog: request.log },
           ack: async (response?: unknown) => {
-            if (!settled) {
+            if (!settled && !isEvent) {
               settled = true;
               resolve(response);
             }
@@ -122,12 +136,15 @@ export function registerSlackRoute(
             request.log.error({ err: error }, 'slack listener failed');
             if (!settled) {
               settled = true;
-              resolve(undefined);
+              resolve(isEvent ? failed : undefined);
             }
           },
         );
       });
       const response = await answered;
+      if (response === failed) {
+        return reply.code(503).send({ error: { code: 'slack.retry', message: 'The event could not be recorded now; Slack will send it again.' } });
+      }
       if (response === undefined || response === '') return reply.code(200).send('');
       if (typeof response === 'string') return reply.type('text/plain; charset=utf-8').send(response);
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(response));

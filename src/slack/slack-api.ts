@@ -2,6 +2,7 @@ import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import type { KnownBlock, View } from '@slack/types';
 import { z } from 'zod';
 import { PermanentFailure, RetryLater } from '../jobs/job-errors.js';
+import { currentJobRun } from '../jobs/job-run.js';
 
 /** A message as we send it: blocks plus the plain text Slack shows in notifications. */
 export interface SlackMessage {
@@ -48,6 +49,27 @@ export function classifySlackError(method: string, error: unknown): Error {
   }
 }
 
+/** The outcome class of a failed Web API call, for the metrics (never the raw error text: bounded label values). */
+export function slackCallOutcome(error: unknown): 'ratelimited' | 'server_error' | 'network' | 'refused' | 'unexpected' {
+  const e = error as Partial<WebAPICallError> & { code?: string };
+  switch (e.code) {
+    case ErrorCode.RateLimitedError:
+      return 'ratelimited';
+    case ErrorCode.HTTPError: {
+      const status = (e as { statusCode: number }).statusCode;
+      return status === 429 ? 'ratelimited' : status >= 500 ? 'server_error' : 'refused';
+    }
+    case ErrorCode.RequestError:
+      return 'network';
+    case ErrorCode.PlatformError: {
+      const code = (e as { data: { error: string } }).data.error;
+      return code === 'ratelimited' ? 'ratelimited' : TRANSIENT.has(code) ? 'server_error' : 'refused';
+    }
+    default:
+      return 'unexpected';
+  }
+}
+
 const channelSchema = z.object({ id: z.string(), name: z.string().optional() });
 const postResult = z.object({ ts: z.string(), channel: z.string() });
 const userResult = z.object({
@@ -72,10 +94,13 @@ const historyResult = z.object({
         bot_id: z.string().optional(),
         subtype: z.string().optional(),
         files: z.array(z.object({ name: z.string().optional(), title: z.string().optional() })).optional(),
+        metadata: z.object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()).optional() }).optional(),
       }),
     )
     .default([]),
 });
+/** Slack message metadata naming the job (and which of its posts) that made a message. */
+const JOB_POST_EVENT = 'incident_response_job_post';
 const listResult = z.object({
   channels: z.array(z.object({ id: z.string(), name: z.string(), creator: z.string().optional() })).default([]),
   response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
@@ -99,6 +124,8 @@ export interface SlackApiOptions {
   /** Base URL ending in `/api/`; tests point it at a fake server. */
   readonly apiUrl: string;
   readonly timeoutMs?: number;
+  /** Told of every call's outcome and duration (the Prometheus counters). */
+  readonly observe?: (method: string, outcome: 'ok' | ReturnType<typeof slackCallOutcome>, seconds: number) => void;
 }
 
 /**
@@ -113,17 +140,33 @@ export function createSlackApi(options: SlackApiOptions) {
     timeout: options.timeoutMs ?? 10_000,
   });
 
+  const observe = options.observe ?? (() => undefined);
   async function call<T>(method: string, args: Record<string, unknown>, schema?: z.ZodType<T>): Promise<T> {
     let result: unknown;
+    const started = performance.now();
     try {
       result = await client.apiCall(method, args);
+      observe(method, 'ok', (performance.now() - started) / 1000);
     } catch (error) {
+      observe(method, slackCallOutcome(error), (performance.now() - started) / 1000);
       throw classifySlackError(method, error);
     }
     if (!schema) return undefined as T;
     const parsed = schema.safeParse(result);
     if (!parsed.success) throw new PermanentFailure(`Slack ${method} answered in an unexpected shape: ${parsed.error.message}`);
     return parsed.data;
+  }
+
+  /** The recent message tagged `tag` in `channel`, or undefined (also when the history cannot be read: then it is posted, at least once). */
+  async function findTaggedPost(channel: string, tag: string): Promise<{ channelId: string; ts: string } | undefined> {
+    try {
+      const r = await call('conversations.history', { channel, limit: 100, include_all_metadata: true }, historyResult);
+      const found = r.messages.find((m) => m.metadata?.event_type === JOB_POST_EVENT && m.metadata.event_payload?.post === tag);
+      return found ? { channelId: channel, ts: found.ts } : undefined;
+    } catch (error) {
+      if (error instanceof RetryLater) throw error;
+      return undefined;
+    }
   }
 
   return {
@@ -133,7 +176,16 @@ export function createSlackApi(options: SlackApiOptions) {
       return { userId: r.user_id, botId: r.bot_id ?? null };
     },
     async postMessage(channel: string, message: SlackMessage, extra: Record<string, unknown> = {}): Promise<{ channelId: string; ts: string }> {
-      const r = await call('chat.postMessage', { channel, text: message.text, blocks: message.blocks, unfurl_links: false, ...extra }, postResult);
+      // A post made by a job is tagged with it. Re-run after its worker died, the job looks for
+      // its tagged post first: Slack may have taken it just before the crash (the answer was lost).
+      const run = currentJobRun();
+      const tag = run ? `${run.jobId}:${run.posts++}` : undefined;
+      if (run?.mayRepeat && tag) {
+        const posted = await findTaggedPost(channel, tag);
+        if (posted) return posted;
+      }
+      const metadata = tag ? { metadata: { event_type: JOB_POST_EVENT, event_payload: { post: tag } } } : {};
+      const r = await call('chat.postMessage', { channel, text: message.text, blocks: message.blocks, unfurl_links: false, ...metadata, ...extra }, postResult);
       return { channelId: r.channel, ts: r.ts };
     },
     async updateMessage(channelId: string, ts: string, message: SlackMessage): Promise<void> {
@@ -230,6 +282,8 @@ export function createSlackApi(options: SlackApiOptions) {
     /** Posts to a `response_url` (replies to a slash command or button, valid 30 min). */
     async respond(responseUrl: string, body: Record<string, unknown>): Promise<void> {
       let response: Response;
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
         response = await fetch(responseUrl, {
           method: 'POST',
@@ -238,10 +292,13 @@ export function createSlackApi(options: SlackApiOptions) {
           signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
         });
       } catch (error) {
+        observe('response_url', 'network', seconds());
         throw new RetryLater(`response_url did not answer: ${(error as Error).message}`);
       }
-      if (response.status === 429 || response.status >= 500) throw new RetryLater(`response_url answered HTTP ${response.status}`);
-      if (!response.ok) throw new PermanentFailure(`response_url answered HTTP ${response.status}`);
+      const status = response.status;
+      observe('response_url', status === 429 ? 'ratelimited' : status >= 500 ? 'server_error' : response.ok ? 'ok' : 'refused', seconds());
+      if (status === 429 || status >= 500) throw new RetryLater(`response_url answered HTTP ${status}`);
+      if (!response.ok) throw new PermanentFailure(`response_url answered HTTP ${status}`);
     },
   };
 }

@@ -30,8 +30,9 @@ import { registerRca } from './listeners/rca.listener.js';
 import { registerSlashCommand } from './listeners/slash-command.listener.js';
 import { registerStatusPage } from './listeners/status-page.listener.js';
 import { registerViews } from './listeners/views.listener.js';
+import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { FastifyReceiver, registerSlackRoute } from './receiver.js';
-import { createSlackApi, type SlackApi } from './slack-api.js';
+import { createSlackApi, type SlackApi, type SlackApiOptions } from './slack-api.js';
 
 export interface SlackModuleDeps {
   readonly config: SlackConfig;
@@ -53,6 +54,8 @@ export interface SlackModuleDeps {
   readonly calls: CallService | null;
   /** Masked RCA summaries for RCA_SHARE_CHANNELS. */
   readonly rcaPublishing?: RcaPublishingService | null;
+  /** Told of every Web API call's outcome (the Prometheus counters). */
+  readonly observeSlackCall?: SlackApiOptions['observe'];
 }
 
 /** auth.test once it answers; until then null, and asked again next time (Slack may be down at start). */
@@ -82,7 +85,7 @@ function botIdentity(api: SlackApi, logger: Logger): BotIdentity {
 export function createSlackModule(deps: SlackModuleDeps) {
   const { config, logger } = deps;
   const log = logger.child({ component: 'slack' });
-  const api = createSlackApi({ token: config.botToken, apiUrl: config.apiUrl });
+  const api = createSlackApi({ token: config.botToken, apiUrl: config.apiUrl, observe: deps.observeSlackCall });
   const bot = botIdentity(api, log);
   const ctx: SlackContext = {
     config,
@@ -126,6 +129,8 @@ export function createSlackModule(deps: SlackModuleDeps) {
     clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } },
   });
   bolt.error(async (error) => {
+    // Passed on to the receiver, which answers an event 503 so that Slack sends it again.
+    if (isDatabaseUnavailable(error)) throw error;
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
   registerSlashCommand(bolt, ctx);

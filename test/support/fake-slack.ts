@@ -247,6 +247,16 @@ export interface FakeSlack {
   up(): void;
   /** At most `perMinute` accepted calls to `method` in any sliding minute; the rest get 429. null lifts it. */
   rateLimit(method: string, perMinute: number | null): void;
+  /**
+   * Slack's published limits for the methods the app calls: each method's tier (Tier 2: 20 a
+   * minute, Tier 3: 50, Tier 4: 100) and chat.postMessage's one message a second per channel
+   * (a short burst allowed). Refusals are 429 with Retry-After, as Slack answers. `reset()` lifts them.
+   */
+  enforceSlackRateLimits(): void;
+  /** Every `n`th API call, whatever its method, is refused with 429 and `Retry-After: retryAfter` s; null stops it. */
+  throttleEvery(n: number | null, retryAfter?: number): void;
+  /** Adds between 0 and `ms` more to every answer's delay (a seeded sequence, so a run repeats). 0 clears. */
+  jitter(ms: number): void;
   /** Forgets recorded calls and responses and lifts every fault; the workspace state stays. */
   reset(): void;
   /** Ends every open socket (hung calls included), pending waits and the server. */
@@ -1031,6 +1041,33 @@ type Verdict =
   | { kind: 'hang'; rejection: string }
   | { kind: 'refuse'; rejection: string; status: number; body: JsonObject; headers?: Record<string, string> };
 
+/**
+ * Slack's rate-limit tier of each method the app calls (api.slack.com/apis/rate-limits): calls a
+ * minute per workspace before 429. chat.postMessage is "special": per channel, below.
+ */
+const SLACK_TIER_PER_MINUTE: Readonly<Record<string, number>> = {
+  'bookmarks.add': 20,
+  'conversations.archive': 20,
+  'conversations.create': 20,
+  'conversations.setPurpose': 20,
+  'conversations.setTopic': 20,
+  'pins.add': 20,
+  'chat.update': 50,
+  'conversations.history': 50,
+  'conversations.info': 50,
+  'conversations.invite': 50,
+  'conversations.open': 50,
+  'reactions.add': 50,
+  'users.lookupByEmail': 50,
+  'chat.postEphemeral': 100,
+  'conversations.members': 100,
+  'users.info': 100,
+  'views.open': 100,
+  'views.update': 100,
+};
+/** chat.postMessage: about one message a second per channel, with short bursts tolerated. */
+const POST_PER_CHANNEL = { perSecond: 1, burst: 5 } as const;
+
 function describeCall(call: FakeSlackCall): string {
   const params = JSON.stringify(call.params);
   const flag = call.rejected ? ` [rejected: ${call.rejection ?? ''}]` : '';
@@ -1067,6 +1104,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const timers = new Set<NodeJS.Timeout>();
   let globalDelay = 0;
   let isDown = false;
+  /** Token buckets of chat.postMessage per channel, when Slack's limits are enforced. */
+  let channelBuckets: Map<string, { tokens: number; at: number }> | undefined;
+  let throttle: { every: number; retryAfter: number; seen: number } | undefined;
+  let jitterMs = 0;
+  let jitterSeed = 0x2545f491;
   let responseSerial = 0;
   let closing: Promise<void> | undefined;
 
@@ -1074,7 +1116,31 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     for (const waiter of [...waiters]) waiter.check();
   };
 
-  const verdict = (method: string): Verdict => {
+  const ratelimited = (retryAfter: number): Verdict => ({
+    kind: 'refuse',
+    rejection: 'ratelimited',
+    status: 429,
+    body: { ok: false, error: 'ratelimited' },
+    headers: { 'retry-after': String(retryAfter) },
+  });
+
+  /** Takes one message from the channel's bucket, or says how many seconds until one is free. */
+  const takeChannelToken = (params: JsonObject | undefined): number | undefined => {
+    const channel = params?.channel;
+    if (!channelBuckets || typeof channel !== 'string') return undefined;
+    const now = clock();
+    const bucket = channelBuckets.get(channel) ?? { tokens: POST_PER_CHANNEL.burst, at: now };
+    bucket.tokens = Math.min(POST_PER_CHANNEL.burst, bucket.tokens + ((now - bucket.at) / 1000) * POST_PER_CHANNEL.perSecond);
+    bucket.at = now;
+    channelBuckets.set(channel, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / POST_PER_CHANNEL.perSecond));
+  };
+
+  const verdict = (method: string, params?: JsonObject): Verdict => {
     if (isDown) return { kind: 'refuse', rejection: 'down', status: 503, body: { ok: false, error: 'service_unavailable' } };
     const queue = faults.get(method)?.length ? faults.get(method) : method === 'response_url' ? undefined : faults.get('*');
     const fault = queue?.shift();
@@ -1085,6 +1151,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return { kind: 'refuse', rejection: 'ratelimited', status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(fault.retryAfter) } };
       }
       return { kind: 'refuse', rejection: `http_${fault.status}`, status: fault.status, body: { ok: false, error: 'fatal_error' } };
+    }
+    if (throttle && method !== 'response_url') {
+      throttle.seen += 1;
+      if (throttle.seen % throttle.every === 0) return ratelimited(throttle.retryAfter);
+    }
+    if (method === 'chat.postMessage') {
+      const wait = takeChannelToken(params);
+      if (wait !== undefined) return ratelimited(wait);
     }
     const limit = limits.get(method);
     if (limit) {
@@ -1106,7 +1180,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       onSent();
       notify();
     };
-    const ms = delays.get(method) ?? globalDelay;
+    let ms = delays.get(method) ?? globalDelay;
+    if (jitterMs > 0) {
+      // xorshift32: the same extra delays every run, without Math.random.
+      jitterSeed ^= jitterSeed << 13;
+      jitterSeed ^= jitterSeed >>> 17;
+      jitterSeed ^= jitterSeed << 5;
+      ms += ((jitterSeed >>> 0) / 0x1_0000_0000) * jitterMs;
+    }
     if (ms <= 0) return send();
     const due = performance.now() + ms;
     // Node may fire a timer up to a millisecond early; a delay must never be shorter than asked.
@@ -1139,7 +1220,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     delete params.token;
     const token = bearer ?? bodyToken;
     const call: MutableCall = { method, params, token, at: clock(), rejected: false };
-    const decision = verdict(method);
+    const decision = verdict(method, params);
     if (decision.kind !== 'accept') {
       call.rejected = true;
       call.rejection = decision.rejection;
@@ -1303,6 +1384,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (perMinute === null) limits.delete(method);
       else limits.set(method, { perMinute, accepted: [] });
     },
+    enforceSlackRateLimits() {
+      for (const [method, perMinute] of Object.entries(SLACK_TIER_PER_MINUTE)) limits.set(method, { perMinute, accepted: [] });
+      channelBuckets = new Map();
+    },
+    throttleEvery(n, retryAfter = 1) {
+      throttle = n === null ? undefined : { every: n, retryAfter, seen: 0 };
+    },
+    jitter(ms) {
+      jitterMs = ms;
+    },
     reset() {
       calls = [];
       responses = [];
@@ -1311,6 +1402,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       limits.clear();
       globalDelay = 0;
       isDown = false;
+      channelBuckets = undefined;
+      throttle = undefined;
+      jitterMs = 0;
     },
     close() {
       if (closing) return closing;

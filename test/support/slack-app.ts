@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/ports/clock.port.js';
@@ -22,6 +23,8 @@ export interface SlackHarnessOptions {
   readonly clock?: Clock;
   readonly fake?: FakeSlack;
   readonly fakeOptions?: FakeSlackOptions;
+  /** The app's root logger (tests that read log lines); LOG_LEVEL is ignored then. */
+  readonly logger?: Logger;
 }
 
 /** The real app over HTTP, with Slack on and pointed at a fresh fake Slack Web API. */
@@ -43,7 +46,11 @@ export async function startSlackApp(databaseUrl: string, options: SlackHarnessOp
     },
     process.cwd(),
   );
-  const app = await buildApp(config, { ...(options.clock ? { clock: options.clock } : {}), workerPollMs: 50 });
+  const app = await buildApp(config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    workerPollMs: 50,
+  });
   await app.store.migrate();
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   await app.start();

@@ -397,6 +397,11 @@ describe('parseCommand: update, checkins, keep and rca booked', () => {
     assert.equal(error.details.field, 'every');
   });
 
+  it('never echoes a huge bare number back in the unit hint (found by the command-grammar fuzz suite)', () => {
+    const error = assertInvalid(`checkins every ${'9'.repeat(10_000)}`, /^Say the unit: checkins every 30m \(minutes\) or checkins every 30h \(hours\)\.$/);
+    assert.ok(error.message.length < 100, `a message of ${error.message.length} characters`);
+  });
+
   it('refuses other forms with the usage and an example', () => {
     for (const text of ['checkins', 'checkins 30m', 'checkins every', 'checkins every soon', 'checkins every 1.5h', 'checkins every 2 days', 'checkins every 0m']) {
       assertInvalid(text, /^Usage: checkins every <duration> \(e\.g\. checkins every 30m/);

@@ -136,6 +136,12 @@ describe('reviseTimelineEntry', () => {
     assert.equal(state?.entry.text, 'Rolled back the deploy');
   });
 
+  it('refuses an entry whose time is an Invalid Date, rather than failing the write (found by the Slack payload fuzz suite)', () => {
+    const error = catchDomainError(() => addTimelineEntry(incidentId, { kind: 'note', text: 'x', occurredAt: new Date(Number.NaN) }, 'slack', buildContext()));
+    assert.equal(error.code, 'timeline.entry_invalid');
+    assert.equal(error.details.field, 'occurredAt');
+  });
+
   it('refuses a correction dated in the future or with empty text', () => {
     const entry = addNote();
     assert.equal(

@@ -12,6 +12,20 @@ export interface IncidentPageState {
   readonly forms?: Record<string, Record<string, unknown>>;
 }
 
+/** How many of the latest timeline entries the incident page shows, and adds per "show earlier". */
+export const TIMELINE_PAGE = 100;
+
+/**
+ * `?entries=` on the incident page: a count (rounded up to whole pages, so links stay few and
+ * cacheable) or `all`; anything else is the first page, never an error (it only shapes a view).
+ */
+export function timelineShown(query: unknown): number | 'all' {
+  const raw = typeof query === 'object' && query !== null ? (query as Record<string, unknown>).entries : undefined;
+  if (raw === 'all') return 'all';
+  const n = typeof raw === 'string' && /^\d{1,7}$/.test(raw) ? Number(raw) : TIMELINE_PAGE;
+  return Math.max(1, Math.ceil(n / TIMELINE_PAGE)) * TIMELINE_PAGE;
+}
+
 /**
  * The incident page with every form on it; after a refused form, with the error summary at the
  * top and that form as it was typed. An unknown incident is the 404 page.
@@ -30,7 +44,16 @@ export async function renderIncidentPage(
     if (error instanceof DomainError && error.code === 'incident.not_found') return renderNotFound(ctx, request, reply, `There is no incident ${reference}.`);
     throw error;
   }
-  const [timeline, actions] = await Promise.all([ctx.timeline.list(incident.id, { includeRemoved: true }), ctx.actions.list(incident.id)]);
+  // A long timeline (thousands of entries) made the page megabytes of HTML and half a second of
+  // rendering: the page shows the latest entries, with a plain link (no script) to earlier ones.
+  const shown = timelineShown(request.query);
+  const [listed, actions] = await Promise.all([
+    ctx.timeline.list(incident.id, { includeRemoved: true, ...(shown === 'all' ? {} : { latest: shown + 1 }) }),
+    ctx.actions.list(incident.id),
+  ]);
+  // One more than shown was read: its presence says there are earlier entries.
+  const earlier = shown !== 'all' && listed.length > shown;
+  const timeline = earlier ? listed.slice(1) : listed;
   // People mentioned in text typed in Slack are shown by name.
   const mentioned = [incident.summary ?? '', incident.impact ?? '', ...timeline.map((e) => e.text)].flatMap(mentionedSlackIds);
   const names = await ctx.users.namesBySlackId(mentioned);
@@ -41,6 +64,13 @@ export async function renderIncidentPage(
     title: errors.summary.length ? `Error: ${title}` : title,
     section: 'incidents',
     ...presentIncidentPage(incident, timeline, actions, ctx.severities, ctx.clock.now(), request.webUser, names),
+    timelinePaging: earlier
+      ? {
+          earlierHref: `?${new URLSearchParams({ entries: String((shown as number) + TIMELINE_PAGE) })}#timeline`,
+          allHref: `?${new URLSearchParams({ entries: 'all' })}#timeline`,
+          shown: timeline.length,
+        }
+      : null,
     errors,
     forms: state.forms ?? {},
     // One per page view: a form submitted twice (a double click) is applied once.

@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
+import { isDatabaseUnavailable } from '../../db/database-unavailable.js';
 import { z } from 'zod';
 import { parseCommand } from '../../domain/command.js';
 import { runCommand } from '../commands/run-command.js';
+import { incidentLog } from '../request-log.js';
 import type { SlackContext } from '../context.js';
 import { enqueueSlackJob } from '../jobs/catalogue.js';
 import { fromSlackText } from '../parse/slack-text.js';
@@ -13,7 +15,7 @@ const mention = z
 
 /** `@bot <command>` in an incident's channel: the same grammar and services as `/incident <command>`. */
 export function registerAppMention(app: App, ctx: SlackContext): void {
-  app.event('app_mention', async ({ event, body }) => {
+  app.event('app_mention', async ({ event, body, context }) => {
     const parsed = mention.safeParse(event);
     if (!parsed.success || !parsed.data.user || parsed.data.bot_id) return;
     const { user: userId, channel } = parsed.data;
@@ -35,10 +37,13 @@ export function registerAppMention(app: App, ctx: SlackContext): void {
         await reply(`I work in an incident's own channel. To declare one, use ${ctx.config.command} <what has happened>.`);
         return;
       }
+      incidentLog(ctx, context, incident.reference);
       const command = parseCommand(text, ctx.severities);
       const answer = await runCommand(ctx, command, incident, await slackActor(ctx, userId, requestKey));
       if (answer) await reply(answer.text, answer.blocks);
     } catch (error) {
+      // Nothing was written (one transaction): the receiver answers 503 and Slack sends it again.
+      if (isDatabaseUnavailable(error)) throw error;
       const message = failureText(ctx, error, 'app_mention');
       if (message) await reply(message);
     }

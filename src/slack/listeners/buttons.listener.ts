@@ -69,7 +69,14 @@ export function registerButtons(app: App, ctx: SlackContext): void {
   });
 
   on(actionIds.takeRole, async (body, action) => {
-    const value = takeRoleValue.safeParse(JSON.parse(action.value ?? '{}'));
+    let json: unknown;
+    try {
+      json = JSON.parse(action.value ?? '{}');
+    } catch {
+      // Not JSON (a tampered or foreign button): out of date like any other bad value, not a crash.
+      json = undefined;
+    }
+    const value = takeRoleValue.safeParse(json);
     if (!value.success) throw new DomainError('request.invalid', 'That button is out of date.');
     const role = parseRoleName(value.data.role);
     await ctx.incidents.update(await slackActor(ctx, body.user.id), value.data.incidentId, {

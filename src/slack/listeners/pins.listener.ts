@@ -6,6 +6,7 @@ import { copiedText, fromSlackText, slackTsToDate } from '../parse/slack-text.js
 import { eventKey, logDropped, slackActor } from './replies.js';
 import { systemUser } from '../../domain/user.js';
 import { LONG_TEXT_MAX } from '../../domain/text.js';
+import { incidentLog } from '../request-log.js';
 
 const pinnedMessage = z
   .object({
@@ -47,7 +48,7 @@ function pinnedText(message: z.output<typeof pinnedMessage>): string {
  * removes the entry as a revision. A 📌 reaction does the same for people who cannot pin.
  */
 export function registerPins(app: App, ctx: SlackContext): void {
-  app.event('pin_added', async ({ event, body }) => {
+  app.event('pin_added', async ({ event, body, context }) => {
     const parsed = pinEvent.safeParse(event);
     if (!parsed.success || parsed.data.item.type !== 'message' || !parsed.data.item.message) return;
     const channel = parsed.data.item.channel ?? parsed.data.channel_id;
@@ -56,6 +57,7 @@ export function registerPins(app: App, ctx: SlackContext): void {
     try {
       const incident = await ctx.incidents.findByChannel(channel);
       if (!incident) return;
+      incidentLog(ctx, context, incident.reference);
       const actor = await slackActor(ctx, parsed.data.user, eventKey(envelope.parse(body).event_id));
       // A bot's or integration's message is the app's to credit, never the pinner's.
       const author = message.user ? (await slackActor(ctx, message.user)).user : systemUser;
@@ -72,7 +74,7 @@ export function registerPins(app: App, ctx: SlackContext): void {
     }
   });
 
-  app.event('pin_removed', async ({ event, body }) => {
+  app.event('pin_removed', async ({ event, body, context }) => {
     const parsed = pinEvent.safeParse(event);
     if (!parsed.success || !parsed.data.item.message) return;
     const channel = parsed.data.item.channel ?? parsed.data.channel_id;
@@ -80,6 +82,7 @@ export function registerPins(app: App, ctx: SlackContext): void {
     try {
       const incident = await ctx.incidents.findByChannel(channel);
       if (!incident) return;
+      incidentLog(ctx, context, incident.reference);
       const actor = await slackActor(ctx, parsed.data.user, eventKey(envelope.parse(body).event_id));
       await ctx.timeline.removeCopy(actor, incident.id, `slack:${channel}:${parsed.data.item.message.ts}`);
     } catch (error) {
@@ -87,7 +90,7 @@ export function registerPins(app: App, ctx: SlackContext): void {
     }
   });
 
-  app.event('reaction_added', async ({ event, body }) => {
+  app.event('reaction_added', async ({ event, body, context }) => {
     const parsed = reactionEvent.safeParse(event);
     if (!parsed.success || parsed.data.reaction !== ctx.config.pinReaction) return;
     const { channel, ts } = parsed.data.item;
@@ -95,6 +98,7 @@ export function registerPins(app: App, ctx: SlackContext): void {
     try {
       const incident = await ctx.incidents.findByChannel(channel);
       if (!incident) return;
+      incidentLog(ctx, context, incident.reference);
       const key = eventKey(envelope.parse(body).event_id);
       if (key && !(await ctx.store.idempotency.claim(key, ctx.clock.now()))) return;
       // The reaction carries no text: fetching the message is a Slack call, so it is a job.

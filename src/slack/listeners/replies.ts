@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../../db/database-unavailable.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/user.js';
 import { enqueueSlackJob } from '../jobs/catalogue.js';
@@ -9,13 +10,22 @@ export function failureText(ctx: SlackContext, error: unknown, where: string): s
     if (error.code === 'request.duplicate') return null;
     return error.message;
   }
+  if (isDatabaseUnavailable(error)) {
+    // Slack does not retry a command or a button press: the person must hear that it did not count.
+    ctx.logger.warn({ err: error, where }, 'slack request refused: the database is unavailable');
+    return 'The incident database is not answering just now, so this was not recorded. Please try again in a minute.';
+  }
   const reference = `${Date.now().toString(36)}`;
   ctx.logger.error({ err: error, where, reference }, 'slack request failed');
   return `Something went wrong on our side (reference ${reference}). Nothing was lost: try again, or use the incident page.`;
 }
 
-/** For events nobody waits on (pins, reactions): a refusal or a bug is logged, never silently dropped. */
+/**
+ * For events nobody waits on (pins, reactions): a refusal or a bug is logged, never silently
+ * dropped. A database outage is thrown on, so the receiver answers 503 and Slack retries the event.
+ */
 export function logDropped(ctx: SlackContext, error: unknown, where: string): void {
+  if (isDatabaseUnavailable(error)) throw error;
   if (error instanceof DomainError) {
     if (error.code !== 'request.duplicate') ctx.logger.warn({ code: error.code, reason: error.message, where }, 'slack event refused');
     return;

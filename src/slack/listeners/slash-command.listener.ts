@@ -8,6 +8,7 @@ import type { SlackContext } from '../context.js';
 import { fromSlackText } from '../parse/slack-text.js';
 import { openPageModal } from './page.listener.js';
 import { openRcaModal } from './rca.listener.js';
+import { incidentLog, requestLog } from '../request-log.js';
 import { failureText, slackActor } from './replies.js';
 import { openStatusPageModal } from './status-page.listener.js';
 
@@ -43,7 +44,7 @@ function looksLikeChannelCommand(text: string, severities: SeverityScale): boole
  * becomes the title in the modal). Acked at once with the answer, or empty while a modal opens.
  */
 export function registerSlashCommand(app: App, ctx: SlackContext): void {
-  app.command(ctx.config.command, async ({ command, ack }) => {
+  app.command(ctx.config.command, async ({ command, ack, context }) => {
     const text = fromSlackText(command.text ?? '').trim();
     let incident;
     try {
@@ -66,7 +67,7 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
       try {
         await ctx.api.openView(command.trigger_id, renderDeclareModal({ title: text || undefined, severities: ctx.severities, privateMetadata: metadata }));
       } catch (error) {
-        ctx.logger.warn({ err: error }, 'could not open the declare modal');
+        requestLog(ctx, context).warn({ err: error }, 'could not open the declare modal');
         await ctx.api
           .respond(command.response_url, {
             response_type: 'ephemeral',
@@ -77,6 +78,7 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
       return;
     }
 
+    const log = incidentLog(ctx, context, incident.reference);
     try {
       const parsed = parseCommand(text, ctx.severities);
       // A slash command brings a trigger id, so its form opens at once (a mention, which has
@@ -96,7 +98,7 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
                 : await openPageModal(ctx, command.trigger_id, incident.id, LEAD_TARGET);
           if (refusal) await ctx.api.respond(command.response_url, { response_type: 'ephemeral', text: refusal }).catch(() => undefined);
         } catch (error) {
-          ctx.logger.warn({ err: error }, 'could not open the form of a slash command');
+          log.warn({ err: error }, 'could not open the form of a slash command');
           const reply = await runCommand(ctx, parsed, incident, await slackActor(ctx, command.user_id));
           if (reply) await ctx.api.respond(command.response_url, { response_type: 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) }).catch(() => undefined);
         }

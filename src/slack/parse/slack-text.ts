@@ -7,11 +7,18 @@ export function fromSlackText(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-/** A Slack message timestamp (`1700000000.000100`) as the moment it was sent. */
-export function slackTsToDate(ts: string): Date {
-  const seconds = Number(ts.split('.')[0]);
-  const micros = Number((ts.split('.')[1] ?? '0').padEnd(6, '0').slice(0, 6));
-  return new Date(seconds * 1000 + Math.floor(micros / 1000));
+const SLACK_TS = /^(\d{1,12})(?:\.(\d{1,6}))?$/;
+
+/**
+ * A Slack message timestamp (`1700000000.000100`) as the moment it was sent; null for anything
+ * else (an Invalid Date would fail the write of the whole pin), so the caller's "now" stands in.
+ */
+export function slackTsToDate(ts: string): Date | null {
+  const match = SLACK_TS.exec(ts);
+  if (!match) return null;
+  const micros = Number((match[2] ?? '0').padEnd(6, '0'));
+  const date = new Date(Number(match[1]) * 1000 + Math.floor(micros / 1000));
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /**

@@ -1,0 +1,46 @@
+# incident-response: the web site, REST API, Slack app and job worker in one process.
+#
+#   docker build -t incident-response .
+#   docker run -p 3000:3000 -v ir-data:/data --env-file .env incident-response
+#
+# Two stages: `build` compiles the native module (better-sqlite3 builds from source when no
+# prebuilt binary fits) and drops dev dependencies; `runtime` gets only what runs, as a non-root user.
+# The app runs TypeScript directly through tsx (a runtime dependency): there is no build output.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# node-gyp's toolchain, for better-sqlite3.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY src ./src
+# The gate (typecheck, lint, tests) is CI's; here only what runs is kept.
+RUN npm prune --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATABASE_URL=sqlite:/data/incident-response.sqlite
+WORKDIR /app
+# Owned by root and read-only to the app: only /data is writable.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/src ./src
+COPY scripts/healthcheck.mjs ./scripts/healthcheck.mjs
+# The SQLite database (with its -wal and -shm files) lives here; unused with a postgres:// DATABASE_URL.
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+# The `node` user (uid 1000) of the official image.
+USER node
+EXPOSE 3000
+# No curl in the slim image: node asks /healthz (database answers, job queue moving).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
+# On SIGTERM the app stops taking requests, lets in-flight ones and running jobs finish (SHUTDOWN_TIMEOUT_MS), then exits 0.
+STOPSIGNAL SIGTERM
+# `npm start` without npm in between, so the signal reaches node itself.
+CMD ["node", "--import", "tsx", "src/main.ts"]
