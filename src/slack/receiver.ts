@@ -12,11 +12,29 @@ const ACK_DEADLINE_MS = 2500;
 /** Bolt's side of our HTTP route: Bolt calls `init`; requests arrive through fastify, not a server of Bolt's. */
 export class FastifyReceiver implements Receiver {
   app: App | undefined;
+  /** Listener runs not yet finished: some go on writing after Slack has had its answer. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   init(app: App): void {
     this.app = app;
   }
+  /** Keeps `run` until it settles, so `stop` can wait for it; returns it unchanged. */
+  track<T>(run: Promise<T>): Promise<T> {
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+    return run;
+  }
   async start(): Promise<void> {}
-  async stop(): Promise<void> {}
+  /**
+   * Waits for every listener run still going: on SIGTERM the HTTP server has answered Slack, but a
+   * listener that answered early may still be writing, and the database closes after this.
+   */
+  async stop(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -122,7 +140,7 @@ export function registerSlackRoute(
           resolve(undefined);
         }, ACK_DEADLINE_MS);
         timer.unref();
-        app.processEvent(event).then(
+        receiver.track(app.processEvent(event)).then(
           () => {
             clearTimeout(timer);
             // No listener acked (an event type we do not handle): answer so Slack stops asking.

@@ -159,6 +159,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
     },
     async stop(): Promise<void> {
       if (socketMode) await bolt.stop();
+      else await receiver?.stop();
     },
   };
 }

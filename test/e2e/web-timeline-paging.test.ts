@@ -72,6 +72,33 @@ describeEngines('a long timeline on the incident page: the latest entries, then 
     const page = await client.get(`/incidents/${reference}`);
     assert.deepEqual(updatesOn(page.html), range(TOTAL - TIMELINE_PAGE + own + 2, TOTAL + 1));
   });
+
+  ctx.test('after correcting an entry, the page it lands on shows that entry, however old it is', async () => {
+    const client = new WebClient(running.baseUrl);
+    await client.signIn('Pat Pager');
+    const items: { id: string; text: string }[] = (await running.api(`/api/v1/incidents/${reference}/timeline`)).body.items;
+    const idOf = (n: number) => items.find((e) => e.text === `Paging update ${n}`)!.id;
+    const correct = async (n: number, fields: Record<string, string>) => {
+      const path = `/incidents/${reference}/timeline/${idOf(n)}/edit`;
+      const form = await client.get(path);
+      const value = (name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(form.html)?.[1] ?? '';
+      return client.post(path, { _csrf: await client.csrf(path), text: `Paging update ${n} (corrected)`, date: value('date'), time: value('time'), link: '', ...fields });
+    };
+
+    const recent = await correct(TOTAL, {});
+    assert.equal(recent.status, 303);
+    assert.equal(recent.location, `/incidents/${reference}#entry-${idOf(TOTAL)}`, 'a recent entry: the latest page');
+
+    const old = await correct(1, {});
+    assert.equal(old.status, 303);
+    assert.match(old.location ?? '', new RegExp(`^/incidents/${reference}\\?entries=\\d+#entry-${idOf(1)}$`));
+    const landed = await client.get(old.location!.replace(/#.*$/, ''));
+    assert.match(landed.html, new RegExp(`id="entry-${idOf(1)}"`), 'the old entry is on the page it lands on');
+
+    const moved = await correct(2, { time: '23:59' });
+    assert.equal(moved.status, 303);
+    assert.equal(moved.location, `/incidents/${reference}?entries=all#entry-${idOf(2)}`, 'a moved entry: the whole timeline');
+  });
 });
 
 test('?entries= rounds up to whole pages, takes "all", and falls back to one page', () => {

@@ -11,8 +11,15 @@ export interface ServerProcess {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Generous: a cold start takes about 1.5 s here, several times that on a busy CI machine. */
+const START_TIMEOUT_MS = 60_000;
+
 /** Runs `npm start`'s command as a real child process and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  // The start is seen in the "Server listening" line, which fastify logs at info.
+  if (env.LOG_LEVEL && !['trace', 'debug', 'info'].includes(env.LOG_LEVEL)) {
+    throw new Error(`startServerProcess needs LOG_LEVEL info or lower (got ${env.LOG_LEVEL}): it waits for the "Server listening" line`);
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -43,7 +50,15 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       );
     });
 
-  const listening = await waitForLog(/Server listening at http:\/\/127\.0\.0\.1:\d+/);
+  // A server that neither listens nor exits (stuck at start) fails the test with what it logged.
+  let stuck: NodeJS.Timeout | undefined;
+  const tooLong = new Promise<never>((_resolve, reject) => {
+    stuck = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not listen within ${START_TIMEOUT_MS} ms:\n${lines.join('\n')}`));
+    }, START_TIMEOUT_MS);
+  });
+  const listening = await Promise.race([waitForLog(/Server listening at http:\/\/127\.0\.0\.1:\d+/), tooLong]).finally(() => clearTimeout(stuck));
   const baseUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(listening)![1]!;
   return { child, baseUrl, waitForLog, exited: () => exit };
 }

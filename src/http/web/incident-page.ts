@@ -27,6 +27,18 @@ export function timelineShown(query: unknown): number | 'all' {
 }
 
 /**
+ * A link to one entry on the incident page that shows it: the latest page when the entry is among
+ * the latest entries, else enough pages to reach it. `timeline` is the whole timeline in page
+ * order (removed entries included, as the page lists them); `moved`: its time is being changed, so
+ * its place is unknown until saved and the whole timeline is shown.
+ */
+export function entryHref(reference: string, timeline: readonly { readonly id: string }[], entryId: string, moved = false): string {
+  const fromEnd = timeline.length - timeline.findIndex((e) => e.id === entryId);
+  const query = moved ? '?entries=all' : fromEnd > TIMELINE_PAGE && fromEnd <= timeline.length ? `?entries=${fromEnd}` : '';
+  return `/incidents/${encodeURIComponent(reference)}${query}#entry-${entryId}`;
+}
+
+/**
  * The incident page with every form on it; after a refused form, with the error summary at the
  * top and that form as it was typed. An unknown incident is the 404 page.
  */

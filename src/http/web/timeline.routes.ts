@@ -5,7 +5,7 @@ import type { Incident } from '../../domain/incident.js';
 import { addableTimelineKinds, type AddableTimelineKind, type TimelineEntry } from '../../domain/timeline.js';
 import { requireSignIn } from './auth.routes.js';
 import { actorFor, formErrors, readForm, readUtcDateTime, refuse, renderNotFound, submitForm, utcFields, type FormErrors } from './forms.js';
-import { renderIncidentPage } from './incident-page.js';
+import { entryHref, renderIncidentPage } from './incident-page.js';
 import { presentRevisions, presentTimelineEntry } from './present.js';
 import type { WebContext } from './web.plugin.js';
 
@@ -38,12 +38,16 @@ export function timelinePages(ctx: WebContext) {
     const guarded = { preHandler: [requireSignIn, app.csrfProtection] };
 
     /** The incident and one entry of it (removed ones too), or the 404 page already sent. */
-    async function findEntry(request: FastifyRequest<EntryRef>, reply: FastifyReply): Promise<{ incident: Incident; entry: TimelineEntry } | FastifyReply> {
+    async function findEntry(
+      request: FastifyRequest<EntryRef>,
+      reply: FastifyReply,
+    ): Promise<{ incident: Incident; entry: TimelineEntry; timeline: TimelineEntry[] } | FastifyReply> {
       const { reference, entryId } = request.params;
       try {
         const incident = await ctx.incidents.get(reference);
-        const entry = (await ctx.timeline.list(incident.id, { includeRemoved: true })).find((e) => e.id === entryId);
-        if (entry) return { incident, entry };
+        const timeline = await ctx.timeline.list(incident.id, { includeRemoved: true });
+        const entry = timeline.find((e) => e.id === entryId);
+        if (entry) return { incident, entry, timeline };
         return await renderNotFound(ctx, request, reply, `There is no timeline entry ${entryId} on ${incident.reference}.`);
       } catch (error) {
         if (error instanceof DomainError && error.category === 'not_found') return renderNotFound(ctx, request, reply, error.message);
@@ -51,12 +55,12 @@ export function timelinePages(ctx: WebContext) {
       }
     }
 
-    const pageData = (incident: Incident, entry: TimelineEntry, title: string) => ({
+    const pageData = (incident: Incident, entry: TimelineEntry, timeline: TimelineEntry[], title: string) => ({
       title,
       section: 'incidents',
       incident: { reference: incident.reference, title: incident.title },
       entry: presentTimelineEntry(incident.reference, entry),
-      backHref: `/incidents/${incident.reference}#entry-${entry.id}`,
+      backHref: entryHref(incident.reference, timeline, entry.id),
     });
 
     app.post<Ref>('/incidents/:reference/timeline', guarded, async (request, reply) => {
@@ -83,9 +87,15 @@ export function timelinePages(ctx: WebContext) {
 
     // --- correct ---
 
-    const renderEdit = (request: FastifyRequest, reply: FastifyReply, incident: Incident, entry: TimelineEntry, form: EntryForm, errors?: FormErrors) =>
+    const renderEdit = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      { incident, entry, timeline }: { incident: Incident; entry: TimelineEntry; timeline: TimelineEntry[] },
+      form: EntryForm,
+      errors?: FormErrors,
+    ) =>
       ctx.render(request, reply, 'incidents/timeline-edit.njk', {
-        ...pageData(incident, entry, `${errors ? 'Error: ' : ''}Correct a timeline entry – ${incident.reference}`),
+        ...pageData(incident, entry, timeline, `${errors ? 'Error: ' : ''}Correct a timeline entry – ${incident.reference}`),
         form,
         errors,
       });
@@ -93,7 +103,7 @@ export function timelinePages(ctx: WebContext) {
     app.get<EntryRef>('/incidents/:reference/timeline/:entryId/edit', { preHandler: requireSignIn }, async (request, reply) => {
       const found = await findEntry(request, reply);
       if (!('entry' in found)) return found;
-      const { incident, entry } = found;
+      const { entry } = found;
       if (entry.removed) {
         reply.code(409);
         return ctx.render(request, reply, 'error.njk', {
@@ -101,7 +111,7 @@ export function timelinePages(ctx: WebContext) {
           message: 'A removed entry cannot be corrected. Add a new entry instead; the removed one stays in its history.',
         });
       }
-      return renderEdit(request, reply, incident, entry, { text: entry.text, link: entry.link ?? '', ...utcFields(entry.occurredAt) });
+      return renderEdit(request, reply, found, { text: entry.text, link: entry.link ?? '', ...utcFields(entry.occurredAt) });
     });
 
     app.post<EntryRef>('/incidents/:reference/timeline/:entryId/edit', guarded, async (request, reply) => {
@@ -110,6 +120,16 @@ export function timelinePages(ctx: WebContext) {
       const { incident, entry } = found;
       const form = readForm(entryForm, request.body);
       const shownMinute = Math.floor(entry.occurredAt.getTime() / 60_000) * 60_000;
+      // Whether the form changes the entry's time. Unreadable fields are the change's own refusal,
+      // answered by the form; here they only mean the entry stays where it is.
+      const movesEntry = (): boolean => {
+        try {
+          const typed = readUtcDateTime(form.date, form.time, ctx.clock.now(), whenFields);
+          return typed !== null && typed !== undefined && typed.getTime() !== shownMinute;
+        } catch {
+          return false;
+        }
+      };
       return submitForm(
         ctx,
         request,
@@ -120,8 +140,9 @@ export function timelinePages(ctx: WebContext) {
           const occurredAt = typed && typed.getTime() !== shownMinute ? typed : undefined;
           return ctx.timeline.revise(actorFor(request), incident.id, entry.id, { text: form.text, link: form.link || null, occurredAt });
         },
-        `/incidents/${incident.reference}#entry-${entry.id}`,
-        (error) => renderEdit(request, reply, incident, entry, form, formErrors(error, { fields: editFieldIds, fallback: 'text' })),
+        // Back to the entry, on a page of the timeline that shows it (all of it when its time moves).
+        entryHref(incident.reference, found.timeline, entry.id, movesEntry()),
+        (error) => renderEdit(request, reply, found, form, formErrors(error, { fields: editFieldIds, fallback: 'text' })),
       );
     });
 
@@ -130,7 +151,7 @@ export function timelinePages(ctx: WebContext) {
     app.get<EntryRef>('/incidents/:reference/timeline/:entryId/remove', { preHandler: requireSignIn }, async (request, reply) => {
       const found = await findEntry(request, reply);
       if (!('entry' in found)) return found;
-      return ctx.render(request, reply, 'incidents/timeline-remove.njk', pageData(found.incident, found.entry, `Remove a timeline entry – ${found.incident.reference}`));
+      return ctx.render(request, reply, 'incidents/timeline-remove.njk', pageData(found.incident, found.entry, found.timeline, `Remove a timeline entry – ${found.incident.reference}`));
     });
 
     app.post<EntryRef>('/incidents/:reference/timeline/:entryId/remove', guarded, async (request, reply) => {
@@ -145,7 +166,7 @@ export function timelinePages(ctx: WebContext) {
         `/incidents/${incident.reference}#timeline`,
         (error) =>
           ctx.render(request, reply, 'incidents/timeline-remove.njk', {
-            ...pageData(incident, entry, `Error: Remove a timeline entry – ${incident.reference}`),
+            ...pageData(incident, entry, found.timeline, `Error: Remove a timeline entry – ${incident.reference}`),
             errors: formErrors(error, { fields: {}, fallback: 'remove' }),
           }),
       );
@@ -159,7 +180,7 @@ export function timelinePages(ctx: WebContext) {
       const { incident, entry } = found;
       const revisions = await ctx.timeline.history(incident.id, entry.id);
       return ctx.render(request, reply, 'incidents/timeline-history.njk', {
-        ...pageData(incident, entry, `History of a timeline entry – ${incident.reference}`),
+        ...pageData(incident, entry, found.timeline, `History of a timeline entry – ${incident.reference}`),
         revisions: presentRevisions(revisions),
       });
     });
