@@ -31,6 +31,7 @@ import { registerSlashCommand } from './listeners/slash-command.listener.js';
 import { registerStatusPage } from './listeners/status-page.listener.js';
 import { registerViews } from './listeners/views.listener.js';
 import { isDatabaseUnavailable } from '../db/database-unavailable.js';
+import { registerIncidentLogMiddleware } from './incident-log.middleware.js';
 import { FastifyReceiver, registerSlackRoute } from './receiver.js';
 import { createSlackApi, type SlackApi, type SlackApiOptions } from './slack-api.js';
 
@@ -133,6 +134,8 @@ export function createSlackModule(deps: SlackModuleDeps) {
     if (isDatabaseUnavailable(error)) throw error;
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
+  // First: every listener's lines then name the incident the request is about.
+  registerIncidentLogMiddleware(bolt, ctx);
   registerSlashCommand(bolt, ctx);
   registerAppMention(bolt, ctx);
   registerPins(bolt, ctx);

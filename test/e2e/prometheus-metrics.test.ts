@@ -8,7 +8,8 @@ import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { describeEngines } from '../support/engines.js';
 import { COMMAND, startSlackApp, type SlackHarness } from '../support/slack-app.js';
-import { slashCommand } from '../support/slack-requests.js';
+import { actionIds } from '../../src/slack/blocks/ids.js';
+import { blockAction, slashCommand } from '../support/slack-requests.js';
 import { declareWithChannel, type IncidentInChannel } from '../support/slack-scenario.js';
 
 // About 1.5 s per engine: one Slack harness (declare, a command, a few API calls) and two apps driven by inject().
@@ -104,6 +105,16 @@ describeEngines('observability: /metrics and the log context', (ctx) => {
     assert.equal(sample(text, 'incident_response_database_up'), 1);
     assert.ok(sample(text, 'incident_response_jobs_oldest_due_age_seconds') !== undefined);
     assert.ok(sample(text, 'process_resident_memory_bytes') !== undefined, 'process metrics are on');
+  });
+
+  ctx.test('a button pressed in the incident channel: the request is logged with the incident before any listener names it', async () => {
+    const response = await slack.send(
+      blockAction({ actionId: actionIds.edit, value: inc.id, userId: RITA, channelId: inc.channelId, triggerId: 'trigger-metrics-edit', responseUrl: slack.fake.responseUrl('metrics-edit') }),
+    );
+    assert.equal(response.status, 200);
+    const reqId = response.headers.get('x-request-id');
+    const completed = sink.lines.find((l) => l.reqId === reqId && l.msg === 'request completed');
+    assert.equal(completed?.incident, inc.reference);
   });
 
   ctx.test('X-Request-Id: a well-formed one is used and sent back; another is replaced', async () => {
