@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isObject, readBody, send, type Json } from './fake-http.js';
 
 /**
  * A fake Confluence REST API v1 on 127.0.0.1, speaking the wire format of Cloud and Data Center:
@@ -45,20 +46,6 @@ export interface FakeConfluence {
   /** Someone saves the page between the app's read and its next update (that PUT answers 409). */
   editBeforeNextUpdate(): void;
   close(): Promise<void>;
-}
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
 }
 
 /** Starts the fake; `spaces` are the space keys that exist, `parents` the page ids that may be parents. */

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isObject, readBody, send, waitForMatching } from './fake-http.js';
 import { createHmac, randomUUID } from 'node:crypto';
 
 /**
@@ -61,8 +62,6 @@ export interface FakePagerDuty {
 const ACTIONS = new Set(['trigger', 'acknowledge', 'resolve']);
 const SEVERITIES = new Set(['critical', 'error', 'warning', 'info']);
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The problems PagerDuty would list for this event body; empty when it is valid. */
 function problemsOf(body: unknown): string[] {
@@ -83,17 +82,6 @@ function problemsOf(body: unknown): string[] {
     }
   }
   return problems;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 /** Starts the fake on a free port of 127.0.0.1. */
@@ -228,20 +216,7 @@ export async function startFakePagerDuty(options: { apiToken?: string } = {}): P
       isDown = false;
     },
     async waitForEvents(match, count = 1, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = events.filter(match);
-        if (found.length >= count) return found.slice(0, count);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`fake PagerDuty: timed out waiting for ${count} events (have ${found.length})`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(left, 200));
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
+      return waitForMatching(() => events, match, count, timeoutMs, waiters, 'fake PagerDuty events');
     },
     async close() {
       server.closeAllConnections();

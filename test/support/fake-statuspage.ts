@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isObject, readBody, send, waitForMatching } from './fake-http.js';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -46,20 +47,6 @@ export interface FakeStatusPage {
 
 const INCIDENT_STATUSES = new Set(['investigating', 'identified', 'monitoring', 'resolved']);
 const COMPONENT_STATUSES = new Set(['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage']);
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
 
 /** What Statuspage would refuse in this incident body; null when it is valid. */
 function problemOf(body: unknown, creating: boolean): string | null {
@@ -172,20 +159,7 @@ export async function startFakeStatusPage(options: { now?: () => Date; apiKey?: 
       limited = { count, retryAfterSeconds };
     },
     async waitForRequests(match, count = 1, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = requests.filter(match);
-        if (found.length >= count) return found.slice(0, count);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`fake Statuspage: timed out waiting for ${count} requests (have ${found.length})`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(left, 200));
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
+      return waitForMatching(() => requests, match, count, timeoutMs, waiters, 'fake Statuspage requests');
     },
     async close() {
       server.closeAllConnections();

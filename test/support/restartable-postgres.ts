@@ -9,11 +9,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { connect } from '../../src/db/connect.js';
-import { parseDatabaseUrl } from '../../src/db/database-url.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { freePort } from './free-port.js';
 import { onAdminDatabase } from './postgres-admin.js';
+import { migratePostgres } from './scratch-postgres.js';
 
 const run = promisify(execFile);
 
@@ -58,14 +56,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await onAdminDatabase(adminUrl, 'CREATE DATABASE incidents TEMPLATE template0');
   const databaseUrl = `postgres://postgres@127.0.0.1:${port}/incidents`;
-  const target = parseDatabaseUrl(databaseUrl, process.cwd());
-  if (target?.engine !== 'postgres') throw new Error(`unexpected database URL ${databaseUrl}`);
-  const connection = connect(target);
-  try {
-    await migrateToLatest(connection.db, 'postgres');
-  } finally {
-    await connection.db.destroy();
-  }
+  await migratePostgres(databaseUrl);
   return {
     databaseUrl,
     async stop() {

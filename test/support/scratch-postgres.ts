@@ -27,6 +27,16 @@ export async function createScratchPostgres(prefix = 'ir_test_pg'): Promise<Scra
   const databaseUrl = url.toString();
   // template0 takes no connections, so a session left open on template1 cannot block CREATE.
   await onAdminDatabase(adminUrl, `CREATE DATABASE "${name}" TEMPLATE template0`);
+  await migratePostgres(databaseUrl);
+  return {
+    databaseUrl,
+    adminUrl,
+    drop: () => onAdminDatabase(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+/** Brings the (empty) PostgreSQL database at `databaseUrl` up to the latest migration. */
+export async function migratePostgres(databaseUrl: string): Promise<void> {
   const target = parseDatabaseUrl(databaseUrl, process.cwd());
   if (target?.engine !== 'postgres') throw new Error(`Unexpected database URL ${databaseUrl}`);
   const connection = connect(target);
@@ -35,11 +45,6 @@ export async function createScratchPostgres(prefix = 'ir_test_pg'): Promise<Scra
   } finally {
     await connection.db.destroy();
   }
-  return {
-    databaseUrl,
-    adminUrl,
-    drop: () => onAdminDatabase(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-  };
 }
 
 /** Runs `query` on the admin connection and returns its rows (for looking at other sessions). */
