@@ -31,6 +31,9 @@ const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const SECRET = 'bench-signing-secret-0123456789';
+/** BENCH_ENGINES=sqlite (or postgres) measures one engine; BENCH_SKIP_READY=1 leaves out declare → channel-ready. */
+const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').filter((e): e is Engine => e === 'sqlite' || e === 'postgres');
+const skipReady = process.env.BENCH_SKIP_READY === '1';
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -215,7 +218,8 @@ async function ackScenario(engine: Engine, measure: (url: string) => Promise<Sla
         .where('status', 'in', ['pending', 'running'])
         .where('run_at', '<=', new Date().toISOString())
         .execute();
-      if (Number(due?.n ?? 0) === 0) return;
+      const [inbox] = await observer.selectFrom('slack_inbox').select((eb) => eb.fn.countAll<number>().as('n')).execute();
+      if (Number(due?.n ?? 0) === 0 && Number(inbox?.n ?? 0) === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   };
@@ -247,7 +251,7 @@ async function ackFigures(engine: Engine): Promise<SlackRow[]> {
 }
 
 /** Declare (modal submit) → press "Create comms channel" → kickoff posted in the new channel. */
-async function channelReady(engine: Engine, runs: number): Promise<number[]> {
+export async function channelReady(engine: Engine, runs: number): Promise<number[]> {
   const db = await scratchDatabase(engine);
   const slack = await startSlackApp(db.url);
   const times: number[] = [];
@@ -287,8 +291,9 @@ export interface SlackFigures {
 export async function benchSlack(): Promise<SlackFigures> {
   const rows = await bareFigures();
   const channelReadyRows: SlackFigures['channelReady'] = [];
-  for (const engine of ['sqlite', 'postgres'] as const) {
+  for (const engine of engines) {
     rows.push(...(await ackFigures(engine)));
+    if (skipReady) continue;
     const ready = await channelReady(engine, 20);
     channelReadyRows.push({ engine, runs: ready.length, p50Ms: round1(percentile(ready, 50)), p99Ms: round1(percentile(ready, 99)), samplesMs: ready.map(round1) });
   }

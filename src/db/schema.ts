@@ -169,6 +169,20 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+export interface SlackInboxTable {
+  id: string;
+  /** 'event' or 'command'. */
+  kind: string;
+  /** The request's body as parsed (JSON text). */
+  body: string;
+  retry_num: number | null;
+  retry_reason: string | null;
+  received_at: string;
+  attempts: number;
+  claimed_by: string | null;
+  claimed_until: string;
+}
+
 export interface IdempotencyKeysTable {
   key: string;
   created_at: string;
@@ -299,6 +313,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   jobs: JobsTable;
   idempotency_keys: IdempotencyKeysTable;
+  slack_inbox: SlackInboxTable;
   slack_messages: SlackMessagesTable;
   pages: PagesTable;
   paging_teams: PagingTeamsTable;

@@ -15,6 +15,7 @@ import type { TimelineChange, TimelineEntry, TimelineRevision } from '../domain/
 import type { User } from '../domain/user.js';
 import type { ExternalStatusIncident, StatusPageSyncState } from './status-page-publisher.port.js';
 import type { JobQueue, JobStore } from './jobs.port.js';
+import type { SlackInboxStore } from './slack-inbox.port.js';
 import type { RetentionRepository } from './retention.port.js';
 
 export interface IncidentFilter {
@@ -294,6 +295,8 @@ export interface Store extends Repositories {
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
   /** The queue's worker side (claims, retries, inspection); outside any transaction. */
   readonly jobStore: JobStore;
+  /** Slack requests received and not yet handled; outside any transaction. */
+  readonly slackInbox: SlackInboxStore;
   /** Aggregate counts read at scrape time by the metrics endpoint. */
   readonly gauges: GaugeReader;
   /** Calls `listener` after each commit that enqueued jobs, so a worker can start at once. */

@@ -21,6 +21,7 @@ import { createRcaRepository } from './rca.repository.js';
 import { createRcaPublicationRepository } from './rca-publication.repository.js';
 import type { Db } from './rows.js';
 import { createRetentionRepository } from './retention.repository.js';
+import { createSlackInboxStore } from './slack-inbox.repository.js';
 import { createSlackMessageRepository } from './slack-message.repository.js';
 import { createStatusPageRepository } from './status-page.repository.js';
 import { createTimelineRepository } from './timeline.repository.js';
@@ -99,6 +100,7 @@ export function createStore(connection: Connection, clock: Clock, options: Store
       return result;
     },
     jobStore: createJobStore(db, engine),
+    slackInbox: createSlackInboxStore(db, engine),
     gauges: createGaugeReader(db),
     onJobsEnqueued(listener) {
       listeners.push(listener);

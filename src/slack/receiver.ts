@@ -3,6 +3,7 @@ import { verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../ports/clock.port.js';
+import type { SlackInbox } from './inbox.js';
 import { isRoutableSlackBody } from './parse/envelope.js';
 
 const FIVE_MINUTES_S = 5 * 60;
@@ -64,16 +65,32 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+function sendAnswer(reply: FastifyReply, response: unknown): FastifyReply {
+  if (response === undefined || response === null || response === '') return reply.code(200).send('');
+  if (typeof response === 'string') return reply.type('text/plain; charset=utf-8').send(response);
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(response));
+}
+
+export interface SlackRouteOptions {
+  readonly receiver: FastifyReceiver;
+  readonly signingSecret: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Where events and slash commands are written before Slack gets its answer. */
+  readonly inbox: SlackInbox;
+  /** What a person is told when their slash command could not be recorded. */
+  readonly notRecorded: (error: unknown) => string;
+}
+
 /**
  * `POST /slack/events`: every Slack request (commands, interactivity, events) arrives here. The
  * signature is checked against the raw body with our clock (both stale and future timestamps are
- * refused); then Bolt routes it, and we answer as soon as a listener acks — or at the deadline.
+ * refused). Events and slash commands are answered once written to the inbox (src/slack/inbox.ts),
+ * which then runs them through Bolt; interactivity goes to Bolt at once (a form's answer may carry
+ * its validation errors), and we answer as soon as a listener acks — or at the deadline.
  */
-export function registerSlackRoute(
-  server: FastifyInstance,
-  options: { receiver: FastifyReceiver; signingSecret: string; clock: Clock; logger: Logger },
-): void {
-  const { receiver, signingSecret, clock } = options;
+export function registerSlackRoute(server: FastifyInstance, options: SlackRouteOptions): void {
+  const { receiver, signingSecret, clock, inbox } = options;
   void server.register(async (scope) => {
     // Raw text in this scope only: the signature covers the exact bytes Slack sent.
     scope.removeAllContentTypeParsers();
@@ -113,59 +130,59 @@ export function registerSlackRoute(
       if (!app) return reply.code(503).send({ error: { code: 'slack.not_ready', message: 'Slack is starting.' } });
 
       const retryNum = Number(header(request, 'x-slack-retry-num'));
-      // Bolt acks an Events API delivery before its listener runs. We answer only once the
-      // listener has written (or at the deadline): a crash or a database outage in between then
-      // costs Slack a retry (503, or no answer at all), not the event. Retries are refused by event id.
-      const isEvent = body.type === 'event_callback';
+      const kind = body.type === 'event_callback' ? 'event' : typeof body.command === 'string' ? 'command' : null;
+      if (kind) {
+        const received = await inbox.receive({
+          kind,
+          body,
+          retryNum: Number.isFinite(retryNum) ? retryNum : null,
+          retryReason: header(request, 'x-slack-retry-reason') ?? null,
+          log: request.log as Logger,
+        });
+        if (received.recorded) return sendAnswer(reply, received.answer);
+        // Not written: Slack sends an event again after a 503; a person must hear that it did not count.
+        if (kind === 'event') {
+          return reply.code(503).send({ error: { code: 'slack.retry', message: 'The event could not be recorded now; Slack will send it again.' } });
+        }
+        return sendAnswer(reply, { response_type: 'ephemeral', text: options.notRecorded(received.error) });
+      }
+      // Interactivity: a button or a form, answered by its listener's ack (or at the deadline).
       let settled = false;
-      const failed = Symbol('failed');
       const answered = new Promise<unknown>((resolve) => {
+        const settle = (response: unknown) => {
+          if (settled) return;
+          settled = true;
+          resolve(response);
+        };
         const event: ReceiverEvent = {
           body,
           retryNum: Number.isFinite(retryNum) ? retryNum : undefined,
           retryReason: header(request, 'x-slack-retry-reason'),
           // Listeners read it from their `context` (slack/request-log.ts): their lines carry this request's id.
           customProperties: { requestLog: request.log },
-          ack: async (response?: unknown) => {
-            if (!settled && !isEvent) {
-              settled = true;
-              resolve(response);
-            }
-          },
+          ack: async (response?: unknown) => settle(response),
         };
         const timer = setTimeout(() => {
           if (settled) return;
-          settled = true;
           request.log.warn('no ack before the deadline; answering Slack empty so it does not retry');
-          resolve(undefined);
+          settle(undefined);
         }, ACK_DEADLINE_MS);
         timer.unref();
         receiver.track(app.processEvent(event)).then(
           () => {
             clearTimeout(timer);
-            // No listener acked (an event type we do not handle): answer so Slack stops asking.
-            if (!settled) {
-              settled = true;
-              resolve(undefined);
-            }
+            // No listener acked: answer so Slack stops waiting.
+            settle(undefined);
           },
           (error: unknown) => {
             clearTimeout(timer);
             request.log.error({ err: error }, 'slack listener failed');
-            if (!settled) {
-              settled = true;
-              resolve(isEvent ? failed : undefined);
-            }
+            settle(undefined);
           },
         );
       });
       const response = await answered;
-      if (response === failed) {
-        return reply.code(503).send({ error: { code: 'slack.retry', message: 'The event could not be recorded now; Slack will send it again.' } });
-      }
-      if (response === undefined || response === '') return reply.code(200).send('');
-      if (typeof response === 'string') return reply.type('text/plain; charset=utf-8').send(response);
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(response));
+      return sendAnswer(reply, response);
     });
   });
 }

@@ -32,6 +32,8 @@ import { registerStatusPage } from './listeners/status-page.listener.js';
 import { registerViews } from './listeners/views.listener.js';
 import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { registerIncidentLogMiddleware } from './incident-log.middleware.js';
+import { createSlackInbox } from './inbox.js';
+import { failureText } from './listeners/replies.js';
 import { FastifyReceiver, registerSlackRoute } from './receiver.js';
 import { createSlackApi, type SlackApi, type SlackApiOptions } from './slack-api.js';
 
@@ -148,21 +150,66 @@ export function createSlackModule(deps: SlackModuleDeps) {
   registerStatusPage(bolt, ctx);
   registerRca(bolt, ctx);
 
+  // HTTP mode: events and slash commands are answered once written, then run through Bolt from here.
+  const inbox = receiver
+    ? createSlackInbox({
+        store: deps.store.slackInbox,
+        clock: deps.clock,
+        logger: log,
+        takeOverAtStart: deps.store.engine === 'sqlite',
+        // SQLite writes take turns on one connection: more background handlers would only queue there.
+        backgroundConcurrency: deps.store.engine === 'sqlite' ? 1 : 4,
+        handle: (item, { log: itemLog, answer }) =>
+          receiver.track(
+            bolt.processEvent({
+              body: item.body,
+              retryNum: item.retryNum ?? undefined,
+              retryReason: item.retryReason ?? undefined,
+              // Listeners read these from their `context`: the request's logger, and the inbox id a
+              // slash command is refused by when it is handled a second time.
+              customProperties: { requestLog: itemLog, inboxId: item.id },
+              // Bolt acks an event itself before its listener runs: only a command's ack is an answer.
+              ack: async (response?: unknown) => {
+                if (item.kind === 'command') answer(response);
+              },
+            }),
+          ),
+        respondLater: async (item, response) => {
+          const url = item.body.response_url;
+          if (typeof url !== 'string') return;
+          await api.respond(url, typeof response === 'string' ? { response_type: 'ephemeral', text: response } : (response as Record<string, unknown>));
+        },
+      })
+    : null;
+
   return {
     mode: socketMode ? ('socket' as const) : ('http' as const),
     handlers: createSlackJobHandlers(ctx) as ReadonlyMap<string, JobHandler>,
     registerRoutes(server: FastifyInstance): void {
       if (!receiver) return;
       if (!config.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
-      registerSlackRoute(server, { receiver, signingSecret: config.signingSecret, clock: deps.clock, logger: log });
+      registerSlackRoute(server, {
+        receiver,
+        signingSecret: config.signingSecret,
+        clock: deps.clock,
+        logger: log,
+        inbox: inbox!,
+        notRecorded: (error) => failureText(ctx, error, 'slash command') ?? '',
+      });
     },
     async start(): Promise<void> {
       if (socketMode) await bolt.start();
+      inbox?.start();
       void bot.userId();
     },
     async stop(): Promise<void> {
       if (socketMode) await bolt.stop();
-      else await receiver?.stop();
+      await inbox?.stop();
+      await receiver?.stop();
+    },
+    /** Resolves once every Slack request received has been handled (tests and tools). */
+    idle: async () => {
+      await inbox?.idle();
     },
   };
 }

@@ -11,6 +11,7 @@ import { pagesMigration } from './0008-pages.js';
 import { statusPageSyncMigration } from './0010-statuspage-sync.js';
 import { pagingTeamsMigration } from './0011-paging-teams.js';
 import { afterTheIncidentMigration } from './0012-after-the-incident.js';
+import { slackInboxMigration } from './0013-slack-inbox.js';
 
 /** Every migration, in order. Names sort; never rename or edit one that has shipped. */
 export function migrations(engine: Engine): Record<string, Migration> {
@@ -26,5 +27,6 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0010-statuspage-sync': statusPageSyncMigration(),
     '0011-paging-teams': pagingTeamsMigration(),
     '0012-after-the-incident': afterTheIncidentMigration(),
+    '0013-slack-inbox': slackInboxMigration(),
   };
 }

@@ -46,6 +46,8 @@ function looksLikeChannelCommand(text: string, severities: SeverityScale): boole
 export function registerSlashCommand(app: App, ctx: SlackContext): void {
   app.command(ctx.config.command, async ({ command, ack, context }) => {
     const text = fromSlackText(command.text ?? '').trim();
+    // Handled again after a crash or an outage, the same command is refused by this key.
+    const requestKey = typeof context.inboxId === 'string' ? `slack:command:${context.inboxId}` : undefined;
     let incident;
     try {
       incident = await ctx.incidents.findByChannel(command.channel_id);
@@ -99,12 +101,12 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
           if (refusal) await ctx.api.respond(command.response_url, { response_type: 'ephemeral', text: refusal }).catch(() => undefined);
         } catch (error) {
           log.warn({ err: error }, 'could not open the form of a slash command');
-          const reply = await runCommand(ctx, parsed, incident, await slackActor(ctx, command.user_id));
+          const reply = await runCommand(ctx, parsed, incident, await slackActor(ctx, command.user_id, requestKey));
           if (reply) await ctx.api.respond(command.response_url, { response_type: 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) }).catch(() => undefined);
         }
         return;
       }
-      const reply = await runCommand(ctx, parsed, incident, await slackActor(ctx, command.user_id));
+      const reply = await runCommand(ctx, parsed, incident, await slackActor(ctx, command.user_id, requestKey));
       await ack(reply ? { response_type: 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) } : undefined);
     } catch (error) {
       const message = failureText(ctx, error, 'slash command');
