@@ -83,6 +83,11 @@ export function createMetrics(readers: MetricsReaders, onReadError: (error: unkn
     labelNames: ['severity'] as const,
     registers: [registry],
   });
+  const inboxDepth = new Gauge({
+    name: `${PREFIX}slack_inbox`,
+    help: 'Slack requests (events, slash commands) answered and written but not yet handled, read at scrape time; it grows under a flood and should drain.',
+    registers: [registry],
+  });
   const databaseUp = new Gauge({
     name: `${PREFIX}database_up`,
     help: '1 when the scrape could read the database, 0 when it could not (the job and incident gauges are then absent).',
@@ -93,8 +98,15 @@ export function createMetrics(readers: MetricsReaders, onReadError: (error: unkn
     jobDepth.reset();
     openIncidents.reset();
     oldestDue.reset();
+    inboxDepth.reset();
     try {
-      const [depth, open, stats] = await Promise.all([readers.gauges.jobDepth(), readers.gauges.openIncidents(), readers.jobStats()]);
+      const [depth, open, stats, inbox] = await Promise.all([
+        readers.gauges.jobDepth(),
+        readers.gauges.openIncidents(),
+        readers.jobStats(),
+        readers.gauges.slackInboxDepth(),
+      ]);
+      inboxDepth.set(inbox);
       for (const d of depth) jobDepth.set({ type: d.type, status: d.status }, d.count);
       for (const o of open) openIncidents.set({ severity: o.severity ?? 'none' }, o.count);
       oldestDue.set(stats.oldestDueAgeMs / 1000);

@@ -19,4 +19,6 @@ export interface GaugeReader {
   jobDepth(): Promise<JobDepth[]>;
   /** Open incidents grouped by severity, drills included (they still take people's time). */
   openIncidents(): Promise<OpenIncidentCount[]>;
+  /** Slack requests written to the inbox and not yet handled (a backlog that should drain). */
+  slackInboxDepth(): Promise<number>;
 }

@@ -3,7 +3,7 @@ import type { Db } from './rows.js';
 
 const unfinished = ['pending', 'running', 'failed'] as const;
 
-/** Two GROUP BY counts over indexed columns (jobs by status, incidents by status): cheap enough per scrape. */
+/** Two GROUP BY counts over indexed columns (jobs by status, incidents by status) and the inbox's size (small; emptied as requests are handled): cheap enough per scrape. */
 export function createGaugeReader(db: Db): GaugeReader {
   return {
     async jobDepth() {
@@ -23,6 +23,10 @@ export function createGaugeReader(db: Db): GaugeReader {
         .groupBy('severity')
         .execute();
       return rows.map((r) => ({ severity: r.severity, count: Number(r.count) }));
+    },
+    async slackInboxDepth() {
+      const row = await db.selectFrom('slack_inbox').select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirst();
+      return Number(row?.count ?? 0);
     },
   };
 }

@@ -104,6 +104,7 @@ describeEngines('observability: /metrics and the log context', (ctx) => {
     assert.ok(samples(text, 'incident_response_jobs', /status="pending"/).some((n) => n >= 1), 'the job waiting for its retry is pending');
     assert.equal(sample(text, 'incident_response_database_up'), 1);
     assert.ok(sample(text, 'incident_response_jobs_oldest_due_age_seconds') !== undefined);
+    assert.ok(sample(text, 'incident_response_slack_inbox') !== undefined, 'the inbox backlog is read from the database');
     assert.ok(sample(text, 'process_resident_memory_bytes') !== undefined, 'process metrics are on');
   });
 
@@ -194,7 +195,11 @@ describe('metrics when the database does not answer', () => {
     };
     const metrics = createMetrics(
       {
-        gauges: { jobDepth: read([{ type: 'slack.post', status: 'pending' as const, count: 3 }]), openIncidents: read([{ severity: null, count: 2 }]) },
+        gauges: {
+          jobDepth: read([{ type: 'slack.post', status: 'pending' as const, count: 3 }]),
+          openIncidents: read([{ severity: null, count: 2 }]),
+          slackInboxDepth: read(7),
+        },
         jobStats: read({ pending: 3, running: 0, failed: 0, oldestDueAgeMs: 1500 }),
       },
       (error) => errors.push(error),
@@ -203,6 +208,7 @@ describe('metrics when the database does not answer', () => {
     assert.equal(sample(first, 'incident_response_jobs{type="slack.post",status="pending"}'), 3);
     assert.equal(sample(first, 'incident_response_open_incidents{severity="none"}'), 2);
     assert.equal(sample(first, 'incident_response_jobs_oldest_due_age_seconds'), 1.5);
+    assert.equal(sample(first, 'incident_response_slack_inbox'), 7);
     assert.equal(sample(first, 'incident_response_database_up'), 1);
 
     up = false;
