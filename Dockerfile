@@ -4,8 +4,10 @@
 #   docker run -p 3000:3000 -v ir-data:/data --env-file .env incident-response
 #
 # Two stages: `build` compiles the native module (better-sqlite3 builds from source when no
-# prebuilt binary fits) and drops dev dependencies; `runtime` gets only what runs, as a non-root user.
-# The app runs TypeScript directly through tsx (a runtime dependency): there is no build output.
+# prebuilt binary fits), compiles src/ into dist/ (scripts/build.mjs, esbuild) and drops dev
+# dependencies; `runtime` gets only what runs, as a non-root user. The server runs dist/ as plain
+# JavaScript (no transpiling at start); src/ comes too: the templates and static files are read
+# from it, and the CLI runs its TypeScript through tsx.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -17,8 +19,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/build.mjs
 COPY src ./src
-# The gate (typecheck, lint, tests) is CI's; here only what runs is kept.
+# The gate (typecheck, lint, tests) is CI's; here only what runs is built and kept.
+RUN node scripts/build.mjs
 RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
@@ -30,6 +35,7 @@ WORKDIR /app
 # Owned by root and read-only to the app: only /data is writable.
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/dist ./dist
 COPY --from=build /app/src ./src
 COPY scripts/healthcheck.mjs ./scripts/healthcheck.mjs
 # The SQLite database (with its -wal and -shm files) lives here; unused with a postgres:// DATABASE_URL.
@@ -42,5 +48,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
 # On SIGTERM the app stops taking requests, lets in-flight ones and running jobs finish (SHUTDOWN_TIMEOUT_MS), then exits 0.
 STOPSIGNAL SIGTERM
-# `npm start` without npm in between, so the signal reaches node itself.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# What `npm start` runs once dist/ is built (scripts/start.mjs), without npm in between, so the
+# signal reaches node itself. dist/main.js turns source maps on: stack traces name the .ts files.
+CMD ["node", "dist/main.js"]

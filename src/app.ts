@@ -11,8 +11,6 @@ import { createStatusPageJobHandlers } from './jobs/statuspage-jobs.js';
 import { createRcaJobHandlers } from './jobs/rca-jobs.js';
 import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
 import { audienceOf, createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
-import { createGitHubProvider } from './integrations/github/github-provider.js';
-import { createOidcProvider } from './integrations/oidc/oidc-provider.js';
 import { createPagerDutyPager } from './integrations/pagerduty/pagerduty-pager.js';
 import { registerPagerDutyWebhook } from './integrations/pagerduty/pagerduty-webhook.js';
 import { createAtlassianStatusPagePublisher } from './integrations/statuspage/atlassian-statuspage-publisher.js';
@@ -46,7 +44,7 @@ import { createRcaPublishingService } from './services/rca-publishing.service.js
 import { createStatusPageSyncService } from './services/statuspage-sync.service.js';
 import { createTimelineService } from './services/timeline.service.js';
 import { createUserService } from './services/user.service.js';
-import { createSlackModule, type SlackModule } from './slack/slack-module.js';
+import type { SlackModule } from './slack/slack-module.js';
 import { createSlackReactor } from './slack/reactor.js';
 
 /** Replaceable parts, for tests and tools: a manual clock, a quiet logger, an existing store. */
@@ -161,9 +159,13 @@ export interface App extends Services {
 }
 
 /** The sign-in providers that are configured, OpenID Connect first. */
-function identityProviders(config: Config): IdentityProvider[] {
+async function identityProviders(config: Config): Promise<IdentityProvider[]> {
   const { oidc, github } = config.signIn;
-  return [...(oidc ? [createOidcProvider(oidc)] : []), ...(github ? [createGitHubProvider(github)] : [])];
+  // Imported only when configured, like Slack: their OAuth clients are not needed otherwise.
+  return [
+    ...(oidc ? [(await import('./integrations/oidc/oidc-provider.js')).createOidcProvider(oidc)] : []),
+    ...(github ? [(await import('./integrations/github/github-provider.js')).createGitHubProvider(github)] : []),
+  ];
 }
 
 /** Builds everything the process runs; nothing listens or works until `server.listen` and `start`. */
@@ -173,8 +175,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     { gauges: services.store.gauges, jobStats: () => services.store.jobStore.stats(services.clock.now()) },
     (error) => services.logger.warn({ err: error }, 'metrics: could not read the database'),
   );
+  // Imported only when configured: Bolt and the listeners take a few hundred ms and 20-30 MB to load.
   const slack = config.slack
-    ? createSlackModule({
+    ? (await import('./slack/slack-module.js')).createSlackModule({
         config: config.slack,
         publicUrl: config.publicUrl,
         severities: config.severities,
@@ -254,7 +257,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       rca: services.rca,
       followUps: services.followUps,
       pagerConfigured: config.pager !== null,
-      identityProviders: identityProviders(config),
+      identityProviders: await identityProviders(config),
     },
   });
   return {

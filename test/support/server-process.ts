@@ -14,7 +14,7 @@ export interface ServerProcess {
 /** Generous: a cold start takes about 1.5 s here, several times that on a busy CI machine. */
 const START_TIMEOUT_MS = 60_000;
 
-/** Runs `npm start`'s command as a real child process and waits until it listens. */
+/** Runs the app (src/main.ts through tsx, the code as it is, no build) as a real child process and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   // The start is seen in the "Server listening" line, which fastify logs at info.
   if (env.LOG_LEVEL && !['trace', 'debug', 'info'].includes(env.LOG_LEVEL)) {

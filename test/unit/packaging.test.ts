@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { configVariables } from '../../src/config/config.js';
 import { argsOf, envOf, execForm, readDockerfile, repoRoot } from '../support/dockerfile.js';
@@ -15,6 +16,9 @@ const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
+// scripts/build.mjs: what `npm start` builds and runs (plain JavaScript, so imported by URL).
+const buildScript = (await import(pathToFileURL(path.join(repoRoot, 'scripts/build.mjs')).href)) as { entryFile: string };
+const entry = path.relative(repoRoot, buildScript.entryFile);
 const stages = readDockerfile();
 const runtime = stages.at(-1)!;
 const build = stages[0]!;
@@ -36,12 +40,23 @@ function sourceFiles(dir: string): string[] {
 const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
 describe('Dockerfile', () => {
-  it('has a build stage and a runtime stage that takes only its node_modules and src from the build', () => {
+  it('has a build stage and a runtime stage that takes its node_modules, dist and src from the build', () => {
     assert.ok(stages.length >= 2, 'multi-stage');
     assert.equal(runtime.name, 'runtime');
     const copies = argsOf(runtime, 'COPY');
-    assert.ok(copies.some((c) => c.startsWith(`--from=${build.name} `) && c.includes('node_modules')), 'node_modules come from the build stage');
-    assert.ok(!argsOf(runtime, 'RUN').some((r) => /npm (ci|install)/.test(r)), 'the runtime installs nothing');
+    for (const dir of ['node_modules', path.dirname(entry), 'src']) {
+      assert.ok(copies.some((c) => c.startsWith(`--from=${build.name} `) && c.split(' ').includes(`/app/${dir}`)), `${dir} comes from the build stage`);
+    }
+    assert.ok(!argsOf(runtime, 'RUN').some((r) => /npm (ci|install)|build\.mjs/.test(r)), 'the runtime installs and builds nothing');
+  });
+
+  it('builds dist/ with the script `npm start` uses, from the sources copied before it', () => {
+    const instructions = build.instructions.map((i) => `${i.keyword} ${i.args}`);
+    const building = instructions.findIndex((i) => /^RUN node scripts\/build\.mjs$/.test(i));
+    assert.ok(building > 0, 'RUN node scripts/build.mjs in the build stage');
+    const copiedBefore = instructions.slice(0, building).filter((i) => i.startsWith('COPY ')).flatMap((i) => i.split(' ').slice(1, -1));
+    for (const input of ['package.json', 'tsconfig.json', 'scripts/build.mjs', 'src']) assert.ok(copiedBefore.includes(input), `${input} is copied before the build`);
+    assert.ok(building < instructions.findIndex((i) => /npm prune/.test(i)), 'built before dev dependencies are dropped');
   });
 
   it('builds the native module with a toolchain, then drops dev dependencies', () => {
@@ -57,15 +72,19 @@ describe('Dockerfile', () => {
     assert.ok(!['root', '0', '0:0'].includes(user), `USER ${user}`);
   });
 
-  it('starts the way `npm start` does, in exec form so SIGTERM reaches node, and says SIGTERM drains', () => {
+  it('starts what `npm start` runs, in exec form so SIGTERM reaches node, and says SIGTERM drains', () => {
+    // `npm start` is scripts/start.mjs: it builds dist/ when stale, then imports the same entry.
+    assert.equal(pkg.scripts.start, 'node scripts/start.mjs');
+    assert.match(fs.readFileSync(path.join(repoRoot, 'scripts/start.mjs'), 'utf8'), /await import\(pathToFileURL\(entryFile\)\.href\)/);
     const cmd = execForm(argsOf(runtime, 'CMD').at(-1)!);
-    assert.deepEqual(cmd, pkg.scripts.start!.split(' '));
+    assert.deepEqual(cmd, ['node', entry]);
     assert.deepEqual(argsOf(runtime, 'STOPSIGNAL'), ['SIGTERM']);
     assert.ok(!argsOf(runtime, 'ENTRYPOINT').length, 'no entrypoint wraps the command');
   });
 
-  it('keeps every package the app imports after `npm prune --omit=dev`, tsx included', () => {
-    assert.ok(pkg.dependencies.tsx, 'tsx runs the TypeScript: a runtime dependency');
+  it('keeps every package the app imports after `npm prune --omit=dev`, esbuild and tsx included', () => {
+    assert.ok(pkg.dependencies.esbuild, '`npm start` builds dist/ with esbuild: a runtime dependency');
+    assert.ok(pkg.dependencies.tsx, 'the CLI runs its TypeScript through tsx, in the image too: a runtime dependency');
     const builtins = new Set(builtinModules);
     const missing = new Set<string>();
     for (const file of sourceFiles(path.join(repoRoot, 'src'))) {
@@ -111,7 +130,8 @@ describe('Dockerfile', () => {
         }
       }
     }
-    for (const kept of ['node_modules', '.env', 'data', '.git']) assert.ok(dockerignore.includes(kept), `${kept} stays out of the build context`);
+    for (const kept of ['node_modules', 'dist', '.env', 'data', '.git']) assert.ok(dockerignore.includes(kept), `${kept} stays out of the build context`);
+    assert.ok(fs.readFileSync(path.join(repoRoot, '.gitignore'), 'utf8').split('\n').includes(`${path.dirname(entry)}/`), 'the build output is not committed');
   });
 });
 
