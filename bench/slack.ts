@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config/config.js';
 import { connect } from '../src/db/connect.js';
 import { parseDatabaseUrl } from '../src/db/database-url.js';
 import { createLogger } from '../src/logger.js';
-import { startFakeSlack, deliveredTo } from '../test/support/fake-slack.js';
+import { startFakeSlack, deliveredTo, type FakeSlackCall } from '../test/support/fake-slack.js';
 import { appMentionEvent, blockAction, eventCallback, signedHeaders, slashCommand, viewSubmission } from '../test/support/slack-requests.js';
 import { startSlackApp } from '../test/support/slack-app.js';
 import { startServerProcess } from '../test/support/server-process.js';
@@ -254,6 +254,8 @@ async function ackFigures(engine: Engine): Promise<SlackRow[]> {
 export async function channelReady(engine: Engine, runs: number): Promise<number[]> {
   const db = await scratchDatabase(engine);
   const slack = await startSlackApp(db.url);
+  // The person exists in the workspace, as in real use: synced once, not failing on every run.
+  slack.fake.addUser({ id: 'U0BENCH', name: 'bench', realName: 'Bench Person' });
   const times: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
@@ -271,8 +273,11 @@ export async function channelReady(engine: Engine, runs: number): Promise<number
       );
       const incident = await slack.app.incidents.get(`INC-${i + 1}`);
       await slack.send(blockAction({ actionId: 'incident.create_channel', value: incident.id, userId: 'U0BENCH', channelId: 'C0INCIDENTS' }));
-      const kickoffs = () => slack.fake.calls.filter((c) => deliveredTo('chat.postMessage')(c) && JSON.stringify(c.params).includes('incident.take_role'));
-      await slack.fake.waitFor(() => kickoffs().length >= i + 1, 1, { timeoutMs: 10_000 });
+      // Matched per call, not by re-reading every call so far on each one: the bench shares the
+      // app's event loop, and a wait that grows with the run would be timed as the app's.
+      const kickoff = (c: FakeSlackCall) =>
+        deliveredTo('chat.postMessage')(c) && JSON.stringify(c.params).includes('incident.take_role');
+      await slack.fake.waitFor(kickoff, i + 1, { timeoutMs: 10_000 });
       times.push(performance.now() - start);
     }
   } finally {

@@ -9,6 +9,7 @@ import { createNudgeJobHandlers } from './jobs/nudge-jobs.js';
 import { createPagerJobHandlers } from './jobs/pager-jobs.js';
 import { createStatusPageJobHandlers } from './jobs/statuspage-jobs.js';
 import { createRcaJobHandlers } from './jobs/rca-jobs.js';
+import { createBackgroundGate } from './jobs/background-gate.js';
 import { createWorker, type JobHandler, type Worker } from './jobs/worker.js';
 import { audienceOf, createInProcessLiveUpdates, createLiveUpdatesListener } from './http/web/live-updates.js';
 import { createPagerDutyPager } from './integrations/pagerduty/pagerduty-pager.js';
@@ -175,10 +176,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     { gauges: services.store.gauges, jobStats: () => services.store.jobStore.stats(services.clock.now()) },
     (error) => services.logger.warn({ err: error }, 'metrics: could not read the database'),
   );
+  // Slack's answers go first: the inbox's background handlers and the job worker wait while requests arrive.
+  const gate = createBackgroundGate();
   // Imported only when configured: Bolt and the listeners take a few hundred ms and 20-30 MB to load.
   const slack = config.slack
     ? (await import('./slack/slack-module.js')).createSlackModule({
         config: config.slack,
+        gate,
         publicUrl: config.publicUrl,
         severities: config.severities,
         clock: services.clock,
@@ -213,6 +217,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     pollMs: overrides.workerPollMs,
     observe: (type, outcome, seconds) => prometheus.observeJob(type, outcome, seconds),
     incidentOf: createJobIncidentNamer(services.store),
+    gate,
   });
   services.store.onJobsEnqueued(() => worker.wake());
 

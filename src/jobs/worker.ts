@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import type { Clock } from '../ports/clock.port.js';
 import { LEASE_EXPIRED_ERROR, type Job, type JobStore } from '../ports/jobs.port.js';
 import { DomainError } from '../domain/errors.js';
+import { openGate, type BackgroundGate } from './background-gate.js';
 import { backoffMs, PermanentFailure, RetryLater } from './job-errors.js';
 import { runAsJob } from './job-run.js';
 
@@ -39,6 +40,8 @@ export interface WorkerOptions {
   readonly leaseMs?: number;
   /** Told how each run ended and how long it took (the Prometheus histogram). */
   readonly observe?: (type: string, outcome: 'done' | 'retry' | 'failed', seconds: number) => void;
+  /** When a job may start: while Slack requests are arriving, their answers go first. */
+  readonly gate?: BackgroundGate;
   /** The reference of the incident a job is about, for its log lines (null: none, or unknown). */
   readonly incidentOf?: (job: Job) => Promise<string | null>;
 }
@@ -59,11 +62,20 @@ export function createWorker(options: WorkerOptions): Worker {
   const concurrency = options.concurrency ?? 4;
   const pollMs = options.pollMs ?? 500;
   const leaseMs = options.leaseMs ?? 30_000;
+  // A lease lasts `leaseMs`: looking for expired ones a few times a lease is soon enough, and spares
+  // a statement on each of the several wake-ups every job causes.
+  const releaseEveryMs = Math.min(1000, Math.floor(leaseMs / 10));
   let running = false;
+  /** Slots taken: jobs running, and the slots a claim in flight may fill. Never above `concurrency`. */
   let active = 0;
   let timer: NodeJS.Timeout | undefined;
   let pumping = false;
   let again = false;
+  /** Counts wake-ups, so a claim that may have looked before an enqueueing commit looks again. */
+  let wakes = 0;
+  let releasedAt: number | undefined;
+  const gate = options.gate ?? openGate;
+  let lastStartAt = -Infinity;
   const inFlight = new Set<Promise<void>>();
   let idleWaiters: (() => void)[] = [];
 
@@ -106,7 +118,27 @@ export function createWorker(options: WorkerOptions): Worker {
     return 'retry';
   }
 
-  async function run(job: Job): Promise<void> {
+  /**
+   * Records `job` done and, in the same commit, claims the jobs that may take its slot and the free
+   * ones: its queue's next job (often the next step of the same chain) starts without waiting for a
+   * wake-up, and without a commit of its own. Resolves with the claimed jobs, their slots counted.
+   */
+  async function complete(job: Job, log: Logger): Promise<{ next: Job[]; woken: boolean }> {
+    const spare = running ? Math.max(0, concurrency - active) : 0;
+    const limit = running ? spare + 1 : 0;
+    const wakesBefore = wakes;
+    active += spare;
+    try {
+      const { completed, claimed } = await record(() => store.completeAndClaim(job.id, workerId, clock.now(), leaseMs, limit), log);
+      if (!completed) log.warn('job was taken over by another worker');
+      return { next: claimed, woken: wakes !== wakesBefore };
+    } finally {
+      active -= spare;
+    }
+  }
+
+  /** Runs one claimed job to its recorded outcome; true when the worker should look for due jobs. */
+  async function run(job: Job): Promise<boolean> {
     const handler = handlers.get(job.type);
     // Every line of the run, the handler's and the outcome's, names the job and its incident.
     const incident = options.incidentOf ? await options.incidentOf(job).catch(() => null) : null;
@@ -124,14 +156,19 @@ export function createWorker(options: WorkerOptions): Worker {
     try {
       if (!handler) throw new PermanentFailure(`no handler for job type ${job.type}`);
       await runAsJob({ jobId: job.id, mayRepeat: mayRepeat(job), posts: 0 }, () => handler(job, log));
-      if (!(await record(() => store.complete(job.id, workerId, clock.now()), log))) log.warn('job was taken over by another worker');
+      const { next, woken } = await complete(job, log);
       observe('done');
+      for (const claimed of next) launch(claimed);
+      // Fewer than asked means nothing else was due, unless a commit enqueued more meanwhile.
+      return woken;
     } catch (error) {
       const outcome = await settle(job, error, log).catch((e: unknown) => {
         log.error({ err: e }, 'could not record the job outcome');
         return 'retry' as const;
       });
       observe(outcome);
+      // A job that failed for good unblocks the next one in its queue; a retry frees a slot.
+      return true;
     } finally {
       clearInterval(heartbeat);
     }
@@ -144,6 +181,35 @@ export function createWorker(options: WorkerOptions): Worker {
     for (const resolve of waiters) resolve();
   }
 
+  /** Waits until the gate lets a job start (never once stopping: a stop waits for its jobs). */
+  async function gateOpen(): Promise<void> {
+    for (let wait = gate.delayMs(lastStartAt); running && wait > 0; wait = gate.delayMs(lastStartAt)) await pause(wait);
+    lastStartAt = gate.now();
+  }
+
+  /** Runs a claimed job in a slot of its own, once the gate lets it start. */
+  function launch(job: Job): void {
+    active++;
+    const task = gateOpen()
+      .then(() => run(job))
+      .then((lookAgain) => {
+        active--;
+        inFlight.delete(task);
+        if (lookAgain) void pump();
+        else notifyIdle();
+      });
+    inFlight.add(task);
+  }
+
+  async function releaseExpired(): Promise<void> {
+    const now = clock.now().getTime();
+    const since = releasedAt === undefined ? Number.POSITIVE_INFINITY : now - releasedAt;
+    // A manual clock moved back (tests) counts as time passed.
+    if (since >= 0 && since < releaseEveryMs) return;
+    releasedAt = now;
+    await store.releaseExpired(new Date(now));
+  }
+
   async function pump(): Promise<void> {
     if (pumping) {
       again = true;
@@ -153,18 +219,19 @@ export function createWorker(options: WorkerOptions): Worker {
     try {
       do {
         again = false;
-        await store.releaseExpired(clock.now());
+        await releaseExpired();
         while (running && active < concurrency) {
-          const job = await store.claim(workerId, clock.now(), leaseMs);
-          if (!job) break;
-          active++;
-          const task = run(job).finally(() => {
-            active--;
-            inFlight.delete(task);
-            // A finished job may unblock the next one in its queue.
-            void pump();
-          });
-          inFlight.add(task);
+          // One statement claims the heads of as many queues as there are free slots.
+          const limit = concurrency - active;
+          active += limit;
+          let claimed: Job[] = [];
+          try {
+            claimed = await store.claimDue(workerId, clock.now(), leaseMs, limit);
+          } finally {
+            active -= limit;
+          }
+          for (const job of claimed) launch(job);
+          if (claimed.length < limit) break;
         }
       } while (again && running);
     } catch (error) {
@@ -191,6 +258,7 @@ export function createWorker(options: WorkerOptions): Worker {
       schedule();
     },
     wake() {
+      wakes++;
       if (running) void pump();
     },
     async stop() {

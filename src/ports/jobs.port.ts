@@ -58,6 +58,13 @@ export interface JobStore {
    * for `leaseMs`. Safe with several workers and processes: a job is claimed by one only.
    */
   claim(workerId: string, now: Date, leaseMs: number): Promise<Job | null>;
+  /** `claim` for up to `limit` jobs in one statement (one commit): the heads of as many queues, oldest due first. */
+  claimDue(workerId: string, now: Date, leaseMs: number, limit: number): Promise<Job[]>;
+  /**
+   * `complete`, then `claimDue` in the same transaction: the job's queue goes on to its next job
+   * with one commit, not two. The completion is durable before any claimed job starts.
+   */
+  completeAndClaim(id: string, workerId: string, now: Date, leaseMs: number, limit: number): Promise<{ completed: boolean; claimed: Job[] }>;
   /**
    * Settles a claimed job. Each is a no-op (false) when `workerId` no longer holds it: its lease
    * ran out and another worker took the job over, whose outcome must not be overwritten.

@@ -63,66 +63,93 @@ export function createJobQueue(db: Db, ids: IdGenerator, now: () => Date): JobQu
   };
 }
 
+/**
+ * Marks up to `limit` due jobs running for `leaseMs` and returns them, oldest due first: the head
+ * of each queue only (a job waits while an earlier one with its key is unfinished, so one
+ * incident's messages arrive in order even across retries), hence never two of one queue.
+ */
+async function claimDue(db: Db, engine: Engine, workerId: string, now: Date, leaseMs: number, limit: number): Promise<Selectable<JobsTable>[]> {
+  if (limit < 1) return [];
+  const at = iso(now);
+  const due = db
+    .selectFrom('jobs as j')
+    .select('j.seq')
+    .where('j.status', '=', 'pending')
+    .where('j.run_at', '<=', at)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('jobs as e')
+            .select('e.seq')
+            .whereRef('e.queue_key', '=', 'j.queue_key')
+            .whereRef('e.seq', '<', 'j.seq')
+            .where('e.status', 'in', ['pending', 'running']),
+        ),
+      ),
+    )
+    .orderBy('j.run_at')
+    .orderBy('j.seq')
+    .limit(limit);
+  const claim = db
+    .updateTable('jobs')
+    .set({
+      status: 'running',
+      locked_by: workerId,
+      locked_until: iso(new Date(now.getTime() + leaseMs)),
+      attempts: sql<number>`attempts + 1`,
+      updated_at: at,
+    })
+    .where('status', '=', 'pending');
+  // Several workers (processes) on PostgreSQL: each skips the rows another is claiming. The
+  // candidates are taken once, as an array: as `seq IN (…)` PostgreSQL may run the locking
+  // subquery again for each row it updates, each time past the rows it locked, so the limit
+  // would not hold. SQLite (one writer) reads an IN list once.
+  const candidates =
+    engine === 'postgres' ? claim.where(sql<boolean>`seq = any(array${due.forUpdate('j').skipLocked()})`) : claim.where('seq', 'in', due);
+  return candidates.returningAll().execute();
+}
+
+/** Claimed rows as jobs, in the order they were due (RETURNING keeps none). */
+const inOrder = (rows: Selectable<JobsTable>[]): Job[] => rows.map(toJob).sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.seq - b.seq);
+
+/** Changes a running job only while `workerId` still holds it (its lease was not taken over). */
+async function asHolder(db: Db, id: string, workerId: string, set: Updateable<JobsTable>): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set(set)
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+const done = (now: Date): Updateable<JobsTable> => ({ status: 'done', locked_by: null, locked_until: null, finished_at: iso(now), updated_at: iso(now) });
+
 /** The worker's side of the queue, on SQLite (one writer) or PostgreSQL (SKIP LOCKED). */
 export function createJobStore(db: Db, engine: Engine): JobStore {
-  /** Changes a running job only while `workerId` still holds it (its lease was not taken over). */
-  const asHolder = async (id: string, workerId: string, set: Updateable<JobsTable>): Promise<boolean> => {
-    const result = await db
-      .updateTable('jobs')
-      .set(set)
-      .where('id', '=', id)
-      .where('status', '=', 'running')
-      .where('locked_by', '=', workerId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  };
-
   return {
     async claim(workerId, now, leaseMs) {
-      const at = iso(now);
-      // The head of each queue only: a job waits while an earlier one with its key is unfinished,
-      // so one incident's messages arrive in order even across retries.
-      const next = db
-        .selectFrom('jobs as j')
-        .select('j.seq')
-        .where('j.status', '=', 'pending')
-        .where('j.run_at', '<=', at)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('jobs as e')
-                .select('e.seq')
-                .whereRef('e.queue_key', '=', 'j.queue_key')
-                .whereRef('e.seq', '<', 'j.seq')
-                .where('e.status', 'in', ['pending', 'running']),
-            ),
-          ),
-        )
-        .orderBy('j.run_at')
-        .orderBy('j.seq')
-        .limit(1);
-      const candidate = engine === 'postgres' ? next.forUpdate('j').skipLocked() : next;
-      const row = await db
-        .updateTable('jobs')
-        .set({
-          status: 'running',
-          locked_by: workerId,
-          locked_until: iso(new Date(now.getTime() + leaseMs)),
-          attempts: sql<number>`attempts + 1`,
-          updated_at: at,
-        })
-        .where('seq', '=', candidate)
-        .where('status', '=', 'pending')
-        .returningAll()
-        .executeTakeFirst();
-      return row ? toJob(row) : null;
+      const [job] = inOrder(await claimDue(db, engine, workerId, now, leaseMs, 1));
+      return job ?? null;
     },
 
-    complete: (id, workerId, now) =>
-      asHolder(id, workerId, { status: 'done', locked_by: null, locked_until: null, finished_at: iso(now), updated_at: iso(now) }),
+    claimDue: async (workerId, now, leaseMs, limit) => inOrder(await claimDue(db, engine, workerId, now, leaseMs, limit)),
+
+    async completeAndClaim(id, workerId, now, leaseMs, limit) {
+      if (limit < 1) return { completed: await asHolder(db, id, workerId, done(now)), claimed: [] };
+      const { completed, rows } = await db.transaction().execute(async (trx) => {
+        const completed = await asHolder(trx, id, workerId, done(now));
+        return { completed, rows: await claimDue(trx, engine, workerId, now, leaseMs, limit) };
+      });
+      // Read after the commit: a row that will not parse must not undo the completion.
+      return { completed, claimed: inOrder(rows) };
+    },
+
+    complete: (id, workerId, now) => asHolder(db, id, workerId, done(now)),
 
     reschedule: (id, workerId, runAt, error, now) =>
-      asHolder(id, workerId, {
+      asHolder(db, id, workerId, {
         status: 'pending',
         run_at: iso(runAt),
         locked_by: null,
@@ -132,7 +159,7 @@ export function createJobStore(db: Db, engine: Engine): JobStore {
       }),
 
     fail: (id, workerId, error, now) =>
-      asHolder(id, workerId, {
+      asHolder(db, id, workerId, {
         status: 'failed',
         locked_by: null,
         locked_until: null,
@@ -141,7 +168,7 @@ export function createJobStore(db: Db, engine: Engine): JobStore {
         updated_at: iso(now),
       }),
 
-    extendLease: (id, workerId, until, now) => asHolder(id, workerId, { locked_until: iso(until), updated_at: iso(now) }),
+    extendLease: (id, workerId, until, now) => asHolder(db, id, workerId, { locked_until: iso(until), updated_at: iso(now) }),
 
     async releaseExpired(now) {
       const result = await db

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/database-unavailable.js';
+import { createBackgroundGate, type BackgroundGate } from '../jobs/background-gate.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { InboxItem, InboxKind, SlackInboxStore } from '../ports/slack-inbox.port.js';
 
@@ -32,7 +32,7 @@ export interface SlackInboxOptions {
   readonly concurrency?: number;
   /**
    * Requests handled side by side in the background (Slack already answered). Background work
-   * yields to arriving requests: see `quietMs`. One on SQLite, whose writes take turns anyway.
+   * yields to arriving requests (`gate`). One on SQLite, whose writes take turns anyway.
    */
   readonly backgroundConcurrency?: number;
   /** How long a handler holds an item without a heartbeat before anyone may take it over. */
@@ -49,6 +49,8 @@ export interface SlackInboxOptions {
   readonly answerWithinMs?: number;
   /** How often to look for items nobody holds (a crashed instance's, an outage's). */
   readonly sweepMs?: number;
+  /** When background handlers may start; shared with the job worker (answers go first). */
+  readonly gate?: BackgroundGate;
   /** One process per database (SQLite): at start, whatever an earlier process held is ours at once. */
   readonly takeOverAtStart?: boolean;
 }
@@ -81,10 +83,6 @@ const MAX_TAKEOVERS = 5;
 const HANDLED_DELAY_MS = 50;
 const OUTAGE_RETRY_MS = 2000;
 const MAX_BATCH = 500;
-/** Background handling waits for this long without an arriving request… */
-const QUIET_MS = 2;
-/** …or at most this long between two starts. */
-const MAX_DEFER_MS = 50;
 
 /**
  * Slack's requests are acknowledged once written, not once handled: the answer costs one commit
@@ -113,7 +111,7 @@ export function createSlackInbox(options: SlackInboxOptions): SlackInbox {
   const queue: Entry[] = [];
   const active = new Set<Promise<void>>();
   let activeBackground = 0;
-  let lastArrivalAt = -Infinity;
+  const gate = options.gate ?? createBackgroundGate();
   let lastBackgroundStartAt = -Infinity;
   let backgroundTimer: NodeJS.Timeout | undefined;
   const runningIds = new Set<string>();
@@ -218,7 +216,7 @@ export function createSlackInbox(options: SlackInboxOptions): SlackInbox {
     if (entry.waiter) waiting++;
     if (background) {
       activeBackground++;
-      lastBackgroundStartAt = performance.now();
+      lastBackgroundStartAt = gate.now();
     }
     const task = run(entry).finally(() => {
       active.delete(task);
@@ -230,23 +228,17 @@ export function createSlackInbox(options: SlackInboxOptions): SlackInbox {
     active.add(task);
   }
 
-  /**
-   * Starts background handlers while there is room, but yields to arriving requests: it waits for
-   * QUIET_MS without an arrival, or starts one anyway once MAX_DEFER_MS passed since the last. A
-   * flood of requests is then answered at the rate the process can answer, and handled as fast as
-   * what is left over allows; nothing waits for ever.
-   */
+  /** Starts background handlers while there is room, when the gate lets them (answers go first). */
   function pumpBackground(): void {
     if (backgroundTimer) return;
     while (running && queue.length > 0 && activeBackground < backgroundConcurrency && active.size < concurrency + backgroundConcurrency) {
-      const now = performance.now();
-      const wait = Math.min(QUIET_MS - (now - lastArrivalAt), MAX_DEFER_MS - (now - lastBackgroundStartAt));
+      const wait = gate.delayMs(lastBackgroundStartAt);
       if (wait > 0) {
         // Not unref'd: idle() waits for this work.
         backgroundTimer = setTimeout(() => {
           backgroundTimer = undefined;
           pumpBackground();
-        }, Math.ceil(wait));
+        }, wait);
         return;
       }
       start(queue.shift()!, true);
@@ -355,7 +347,7 @@ export function createSlackInbox(options: SlackInboxOptions): SlackInbox {
         receivedAt: clock.now(),
         attempts: 0,
       };
-      lastArrivalAt = performance.now();
+      gate.arrived();
       return new Promise<Received>((resolve) => {
         unwritten.push({ item, log: request.log, waiter: resolve, started: false });
         scheduleFlush(0);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { SlackConfig } from '../config/config.js';
 import type { SeverityScale } from '../domain/severity.js';
+import type { BackgroundGate } from '../jobs/background-gate.js';
 import type { JobHandler } from '../jobs/worker.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { Store } from '../ports/store.port.js';
@@ -57,6 +58,8 @@ export interface SlackModuleDeps {
   readonly calls: CallService | null;
   /** Masked RCA summaries for RCA_SHARE_CHANNELS. */
   readonly rcaPublishing?: RcaPublishingService | null;
+  /** When background work may start (shared with the job worker): Slack's answers go first. */
+  readonly gate?: BackgroundGate;
   /** Told of every Web API call's outcome (the Prometheus counters). */
   readonly observeSlackCall?: SlackApiOptions['observe'];
 }
@@ -157,6 +160,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
         clock: deps.clock,
         logger: log,
         takeOverAtStart: deps.store.engine === 'sqlite',
+        ...(deps.gate ? { gate: deps.gate } : {}),
         // SQLite writes take turns on one connection: more background handlers would only queue there.
         backgroundConcurrency: deps.store.engine === 'sqlite' ? 1 : 4,
         handle: (item, { log: itemLog, answer }) =>

@@ -23,19 +23,26 @@ function oneJobStore(completeFailures: (() => Error)[]) {
   const calls = { complete: 0, reschedule: 0, fail: 0 };
   let outcome: 'done' | 'rescheduled' | 'failed' | undefined;
   const stats: JobStats = { pending: 0, running: 0, failed: 0, oldestDueAgeMs: 0 };
+  const complete = async () => {
+    calls.complete += 1;
+    const failure = completeFailures.shift();
+    if (failure) throw failure();
+    outcome = 'done';
+    return true;
+  };
   const store: JobStore = {
     async claim() {
       if (claimed) return null;
       claimed = true;
       return job;
     },
-    async complete() {
-      calls.complete += 1;
-      const failure = completeFailures.shift();
-      if (failure) throw failure();
-      outcome = 'done';
-      return true;
+    async claimDue() {
+      const next = await this.claim('', new Date(0), 0);
+      return next ? [next] : [];
     },
+    complete,
+    // The worker records a success with this one write; it fails as `complete` is told to.
+    completeAndClaim: async () => ({ completed: await complete(), claimed: [] }),
     async reschedule() {
       calls.reschedule += 1;
       outcome = 'rescheduled';

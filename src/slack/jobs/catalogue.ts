@@ -55,8 +55,34 @@ export type SlackJobPayload<T extends SlackJobType> = z.input<(typeof slackJobSc
 /** Runs one Slack job of type `T` with its parsed payload. */
 export type SlackJobHandler<T extends SlackJobType> = (payload: z.output<(typeof slackJobSchemas)[T]>, job: Job, log: Logger) => Promise<void>;
 
-/** The queue one incident's Slack work runs in: its messages arrive in the order things happened. */
+/**
+ * The queue one incident's channel work runs in: the channel's creation, invitation, kickoff, posts,
+ * renaming and archive, in the order things happened.
+ */
 export const incidentQueue = (incidentId: string) => `incident:${incidentId}`;
+
+/**
+ * Work on an incident that runs beside its channel queue, in order within its own queue: the
+ * announcement and its updates (another channel), and the channel's topic and bookmarks (neither
+ * a message nor needed by one). The kickoff need not wait for them: setTopic and bookmarks.add are
+ * Slack's Tier 2 (20 a minute per workspace), so in an incident storm a 429 there would otherwise
+ * hold the kickoff and every later message for its Retry-After. The invitation stays ahead of the
+ * kickoff, whose mentions only notify members.
+ */
+const besideTheChannel: Partial<Record<SlackJobType, string>> = {
+  'slack.headline.post': 'announcement',
+  'slack.headline.update': 'announcement',
+  'slack.announce.post': 'announcement',
+  'slack.channel.topic': 'channel-details',
+  'slack.channel.bookmark': 'channel-details',
+  'slack.call.bookmark': 'channel-details',
+};
+
+/** The queue a job of `type` about `incidentId` runs in. */
+export function queueFor(type: SlackJobType, incidentId: string): string {
+  const beside = besideTheChannel[type];
+  return beside ? `${incidentQueue(incidentId)}:${beside}` : incidentQueue(incidentId);
+}
 
 /** Enqueues a Slack job, in the caller's transaction when `jobs` is a transaction's queue. */
 export async function enqueueSlackJob<T extends SlackJobType>(
@@ -68,7 +94,7 @@ export async function enqueueSlackJob<T extends SlackJobType>(
   await jobs.enqueue({
     type,
     payload,
-    queueKey: options.incidentId ? incidentQueue(options.incidentId) : null,
+    queueKey: options.incidentId ? queueFor(type, options.incidentId) : null,
     dedupeKey: options.dedupeKey ?? null,
   });
 }

@@ -53,6 +53,18 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
   const headline = (i: Incident): SlackMessage =>
     renderHeadline(i, { publicUrl: ctx.publicUrl, severities: ctx.severities, features: ctx.features });
 
+  /**
+   * The channel's details (topic, bookmarks) run beside its queue, so one may come after the
+   * archive (see `queueFor`): an archived channel needs no new topic, and Slack refuses it.
+   */
+  async function unlessArchived(change: () => Promise<void>): Promise<void> {
+    try {
+      await change();
+    } catch (error) {
+      if (!(error instanceof SlackRefusal) || error.error !== 'is_archived') throw error;
+    }
+  }
+
   async function inChannel(i: Incident, message: SlackMessage): Promise<void> {
     if (!i.channel) return;
     await api.postMessage(i.channel.id, message);
@@ -129,20 +141,23 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
 
     async 'slack.channel.topic'({ incidentId }) {
       const i = await incident(incidentId);
-      if (!i.channel) return;
-      await api.setTopic(i.channel.id, renderTopic(i, ctx.publicUrl, ctx.severities));
+      const channel = i.channelArchivedAt ? null : i.channel;
+      if (!channel) return;
+      await unlessArchived(() => api.setTopic(channel.id, renderTopic(i, ctx.publicUrl, ctx.severities)));
     },
 
     async 'slack.channel.bookmark'({ incidentId }) {
       const i = await incident(incidentId);
-      if (!i.channel) return;
-      await api.addBookmark(i.channel.id, `${i.reference} incident document`, incidentUrl(ctx.publicUrl, i));
+      const channel = i.channelArchivedAt ? null : i.channel;
+      if (!channel) return;
+      await unlessArchived(() => api.addBookmark(channel.id, `${i.reference} incident document`, incidentUrl(ctx.publicUrl, i)));
     },
 
     async 'slack.call.bookmark'({ incidentId, link }) {
       const i = await incident(incidentId);
-      if (!i.channel) return;
-      await api.addBookmark(i.channel.id, 'Conference call', link);
+      const channel = i.channelArchivedAt ? null : i.channel;
+      if (!channel) return;
+      await unlessArchived(() => api.addBookmark(channel.id, 'Conference call', link));
     },
 
     async 'slack.channel.kickoff'({ incidentId }) {
