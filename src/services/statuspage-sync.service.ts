@@ -76,6 +76,9 @@ export function createStatusPageSyncService(deps: ServiceDeps, publisher: Status
             );
 
       await store.transaction(async (repos) => {
+        // The incident's row first, as every change to an incident takes it: a publication locks it
+        // and then writes the public incident, so the other order here deadlocked with one (PostgreSQL).
+        await repos.incidents.lock(publicIncident.incidentId);
         await repos.statusPage.markSynced(update.id, placed, clock.now());
         if (external) return;
         const incident = await repos.incidents.findById(publicIncident.incidentId);
