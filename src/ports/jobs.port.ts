@@ -54,11 +54,10 @@ export const LEASE_EXPIRED_ERROR = 'lease expired: its worker stopped without se
 /** What the worker and the operators need: claim, settle, inspect, retry. */
 export interface JobStore {
   /**
-   * Takes the next due job whose queue has nothing earlier still unfinished, marking it running
-   * for `leaseMs`. Safe with several workers and processes: a job is claimed by one only.
+   * Takes up to `limit` due jobs whose queue has nothing earlier still unfinished (the heads of as
+   * many queues, oldest due first), marking them running for `leaseMs`, in one statement. Safe with
+   * several workers and processes: a job is claimed by one only.
    */
-  claim(workerId: string, now: Date, leaseMs: number): Promise<Job | null>;
-  /** `claim` for up to `limit` jobs in one statement (one commit): the heads of as many queues, oldest due first. */
   claimDue(workerId: string, now: Date, leaseMs: number, limit: number): Promise<Job[]>;
   /**
    * `complete`, then `claimDue` in the same transaction: the job's queue goes on to its next job

@@ -129,11 +129,6 @@ const done = (now: Date): Updateable<JobsTable> => ({ status: 'done', locked_by:
 /** The worker's side of the queue, on SQLite (one writer) or PostgreSQL (SKIP LOCKED). */
 export function createJobStore(db: Db, engine: Engine): JobStore {
   return {
-    async claim(workerId, now, leaseMs) {
-      const [job] = inOrder(await claimDue(db, engine, workerId, now, leaseMs, 1));
-      return job ?? null;
-    },
-
     claimDue: async (workerId, now, leaseMs, limit) => inOrder(await claimDue(db, engine, workerId, now, leaseMs, limit)),
 
     async completeAndClaim(id, workerId, now, leaseMs, limit) {

@@ -75,7 +75,6 @@ export interface SlackRouteOptions {
   readonly receiver: FastifyReceiver;
   readonly signingSecret: string;
   readonly clock: Clock;
-  readonly logger: Logger;
   /** Where events and slash commands are written before Slack gets its answer. */
   readonly inbox: SlackInbox;
   /** What a person is told when their slash command could not be recorded. */

@@ -190,15 +190,15 @@ export function createSlackModule(deps: SlackModuleDeps) {
     mode: socketMode ? ('socket' as const) : ('http' as const),
     handlers: createSlackJobHandlers(ctx) as ReadonlyMap<string, JobHandler>,
     registerRoutes(server: FastifyInstance): void {
-      if (!receiver) return;
+      // Both exist in HTTP mode only.
+      if (!receiver || !inbox) return;
       if (!config.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
       registerSlackRoute(server, {
         receiver,
         signingSecret: config.signingSecret,
         clock: deps.clock,
-        logger: log,
-        inbox: inbox!,
-        notRecorded: (error) => failureText(ctx, error, 'slash command') ?? '',
+        inbox,
+        notRecorded: (error) => failureText(ctx, error, 'slash command', { recorded: false }) ?? '',
       });
     },
     async start(): Promise<void> {
@@ -210,10 +210,6 @@ export function createSlackModule(deps: SlackModuleDeps) {
       if (socketMode) await bolt.stop();
       await inbox?.stop();
       await receiver?.stop();
-    },
-    /** Resolves once every Slack request received has been handled (tests and tools). */
-    idle: async () => {
-      await inbox?.idle();
     },
   };
 }

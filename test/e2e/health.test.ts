@@ -65,7 +65,7 @@ describeEngines('/healthz and the job queue', (ctx) => {
       // What the worker does when Slack is down: the head of the queue waits an hour, its queue behind it.
       await app.store.jobs.enqueue({ type: 'test.outage', payload: { n: 1 }, queueKey: 'incident:outage' });
       await app.store.jobs.enqueue({ type: 'test.outage', payload: { n: 2 }, queueKey: 'incident:outage' });
-      const head = await jobStore.claim('worker-a', now(), 30_000);
+      const [head] = await jobStore.claimDue('worker-a', now(), 30_000, 1);
       assert.deepEqual(head?.payload, { n: 1 });
       assert.ok(await jobStore.reschedule(head.id, 'worker-a', new Date(now().getTime() + 60 * MINUTE), 'RetryLater: Slack is down', now()));
 
@@ -77,7 +77,7 @@ describeEngines('/healthz and the job queue', (ctx) => {
       // Another queue's head is claimed by a worker that then dies: its lease runs out, nobody releases it.
       await app.store.jobs.enqueue({ type: 'test.crash', payload: { n: 1 }, queueKey: 'incident:crash' });
       await app.store.jobs.enqueue({ type: 'test.crash', payload: { n: 2 }, queueKey: 'incident:crash' });
-      const claimed = await jobStore.claim('worker-b', now(), 30_000);
+      const [claimed] = await jobStore.claimDue('worker-b', now(), 30_000, 1);
       assert.deepEqual(claimed?.payload, { n: 1 });
       assert.equal((await health(app)).body.jobs.oldestDueAgeMs, 0, 'held back by a live lease');
 

@@ -53,6 +53,14 @@ describeEngines('Slack inbox: requests answered once written, handled once', (ct
     for (const inbox of inboxes.splice(0)) await inbox.stop();
   };
   const left = () => ctx.store().slackInbox.count();
+  /** The table as an instance killed while handling leaves it: the item claimed by it, for a lease. */
+  const leftByAKilledInstance = async (id: string, text: string) => {
+    const receivedAt = ctx.clock.now();
+    await ctx.store().slackInbox.write({
+      added: [{ id, ...command(text), receivedAt, claimedBy: 'inbox-killed', claimedUntil: new Date(receivedAt.getTime() + LEASE_MS) }],
+      handled: [],
+    });
+  };
   // A failed assertion must not leave an inbox sweeping after its suite.
   after(stopAll);
 
@@ -153,12 +161,7 @@ describeEngines('Slack inbox: requests answered once written, handled once', (ct
   });
 
   ctx.test('what a crashed instance held is taken over once its lease has run out, and handled once', async () => {
-    // The table as an instance killed while handling leaves it: claimed by it, for a lease.
-    const receivedAt = ctx.clock.now();
-    await ctx.store().slackInbox.write({
-      added: [{ id: 'inbox-orphan', ...command('orphan'), receivedAt, claimedBy: 'inbox-killed', claimedUntil: new Date(receivedAt.getTime() + LEASE_MS) }],
-      handled: [],
-    });
+    await leftByAKilledInstance('inbox-orphan', 'orphan');
     // Another instance, on its own connection (PostgreSQL: two processes; SQLite: takes over at start only if told).
     const target = parseDatabaseUrl(ctx.databaseUrl, process.cwd())!;
     const other = createStore(connect(target), ctx.clock);
@@ -180,11 +183,7 @@ describeEngines('Slack inbox: requests answered once written, handled once', (ct
   });
 
   ctx.test('with SQLite one process per file: at start it takes over what the previous process held, without waiting for the lease', async () => {
-    const receivedAt = ctx.clock.now();
-    await ctx.store().slackInbox.write({
-      added: [{ id: 'inbox-previous', ...command('left by a killed process'), receivedAt, claimedBy: 'inbox-killed', claimedUntil: new Date(receivedAt.getTime() + LEASE_MS) }],
-      handled: [],
-    });
+    await leftByAKilledInstance('inbox-previous', 'left by a killed process');
     const taken: string[] = [];
     const inbox = make({ takeOverAtStart: true, handle: async (item) => void taken.push(String(item.body.text)) });
     await eventually('the takeover at start', () => (taken.length === 1 ? true : undefined));

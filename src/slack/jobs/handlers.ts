@@ -57,9 +57,10 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
    * The channel's details (topic, bookmarks) run beside its queue, so one may come after the
    * archive (see `queueFor`): an archived channel needs no new topic, and Slack refuses it.
    */
-  async function unlessArchived(change: () => Promise<void>): Promise<void> {
+  async function inLiveChannel(i: Incident, change: (channelId: string) => Promise<void>): Promise<void> {
+    if (!i.channel || i.channelArchivedAt) return;
     try {
-      await change();
+      await change(i.channel.id);
     } catch (error) {
       if (!(error instanceof SlackRefusal) || error.error !== 'is_archived') throw error;
     }
@@ -141,23 +142,16 @@ export function createSlackJobHandlers(ctx: SlackContext): Map<string, JobHandle
 
     async 'slack.channel.topic'({ incidentId }) {
       const i = await incident(incidentId);
-      const channel = i.channelArchivedAt ? null : i.channel;
-      if (!channel) return;
-      await unlessArchived(() => api.setTopic(channel.id, renderTopic(i, ctx.publicUrl, ctx.severities)));
+      await inLiveChannel(i, (channelId) => api.setTopic(channelId, renderTopic(i, ctx.publicUrl, ctx.severities)));
     },
 
     async 'slack.channel.bookmark'({ incidentId }) {
       const i = await incident(incidentId);
-      const channel = i.channelArchivedAt ? null : i.channel;
-      if (!channel) return;
-      await unlessArchived(() => api.addBookmark(channel.id, `${i.reference} incident document`, incidentUrl(ctx.publicUrl, i)));
+      await inLiveChannel(i, (channelId) => api.addBookmark(channelId, `${i.reference} incident document`, incidentUrl(ctx.publicUrl, i)));
     },
 
     async 'slack.call.bookmark'({ incidentId, link }) {
-      const i = await incident(incidentId);
-      const channel = i.channelArchivedAt ? null : i.channel;
-      if (!channel) return;
-      await unlessArchived(() => api.addBookmark(channel.id, 'Conference call', link));
+      await inLiveChannel(await incident(incidentId), (channelId) => api.addBookmark(channelId, 'Conference call', link));
     },
 
     async 'slack.channel.kickoff'({ incidentId }) {

@@ -4,8 +4,12 @@ import type { Actor } from '../../domain/user.js';
 import { enqueueSlackJob } from '../jobs/catalogue.js';
 import type { SlackContext } from '../context.js';
 
-/** The message a person sees when their request fails: the reason for a refusal, a reference for a bug. */
-export function failureText(ctx: SlackContext, error: unknown, where: string): string | null {
+/**
+ * The message a person sees when their request fails: the reason for a refusal, a reference for a
+ * bug. `recorded: false` when the request itself could not be written down (the Slack inbox), so a
+ * bug is not described as harmless.
+ */
+export function failureText(ctx: SlackContext, error: unknown, where: string, { recorded = true } = {}): string | null {
   if (error instanceof DomainError) {
     if (error.code === 'request.duplicate') return null;
     return error.message;
@@ -17,7 +21,9 @@ export function failureText(ctx: SlackContext, error: unknown, where: string): s
   }
   const reference = `${Date.now().toString(36)}`;
   ctx.logger.error({ err: error, where, reference }, 'slack request failed');
-  return `Something went wrong on our side (reference ${reference}). Nothing was lost: try again, or use the incident page.`;
+  return recorded
+    ? `Something went wrong on our side (reference ${reference}). Nothing was lost: try again, or use the incident page.`
+    : `Something went wrong on our side (reference ${reference}), so this was not recorded. Please try again, or use the incident page.`;
 }
 
 /**
