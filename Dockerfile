@@ -50,4 +50,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["nod
 STOPSIGNAL SIGTERM
 # What `npm start` runs once dist/ is built (scripts/start.mjs), without npm in between, so the
 # signal reaches node itself. dist/main.js turns source maps on: stack traces name the .ts files.
-CMD ["node", "dist/main.js"]
+# The V8 flags are npm start's: a young generation of 2 x 4 MiB (V8's default grows to 2 x 16 MiB
+# during start and keeps it, mostly empty) and 2 GC threads, not 4 (docs/performance.md).
+CMD ["node", "--max-semi-space-size=4", "--v8-pool-size=2", "dist/main.js"]

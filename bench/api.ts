@@ -8,6 +8,7 @@ import autocannon from 'autocannon';
 import { buildServices } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/logger.js';
+import { npmStartFlags } from './npm-start.js';
 import { startServerProcess } from '../test/support/server-process.js';
 import { describeMachine } from './machine.js';
 import { scratchDatabase } from './scratch-database.js';
@@ -49,7 +50,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
   const { secret } = await services.tokens.create('bench');
   await services.store.close();
 
-  const server = await startServerProcess({ DATABASE_URL: db.url });
+  const server = await startServerProcess({ DATABASE_URL: db.url }, npmStartFlags);
   const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
   try {
     const declare = await load(`${server.baseUrl}/api/v1/incidents`, {

@@ -23,6 +23,7 @@ import { createLogger } from '../src/logger.js';
 import { startFakeSlack, deliveredTo, type FakeSlackCall } from '../test/support/fake-slack.js';
 import { appMentionEvent, blockAction, eventCallback, signedHeaders, slashCommand, viewSubmission } from '../test/support/slack-requests.js';
 import { startSlackApp } from '../test/support/slack-app.js';
+import { npmStartFlags } from './npm-start.js';
 import { startServerProcess } from '../test/support/server-process.js';
 import { describeMachine } from './machine.js';
 import { scratchDatabase } from './scratch-database.js';
@@ -207,7 +208,7 @@ async function ackScenario(engine: Engine, measure: (url: string) => Promise<Sla
   await services.incidents.linkChannel({ user: (await services.users.fromSlack('U0BENCH')).user, source: 'slack' }, incident.id, { id: 'C0BENCH', name: 'inc-bench' });
   await services.store.close();
 
-  const server = await startServerProcess(env);
+  const server = await startServerProcess(env, npmStartFlags);
   // Only jobs due now count: scheduled ones (nudge checks minutes ahead) are not a backlog.
   const { db: observer } = connect(parseDatabaseUrl(db.url, process.cwd())!);
   const drained = async () => {

@@ -1,5 +1,6 @@
 // Cold start (process spawned → first `/healthz` 200) and idle RSS, on SQLite and PostgreSQL, of
-// what `npm start` runs (`node scripts/start.mjs`: dist/ checked against src/, then run), with Slack
+// what `npm start` runs (node, its V8 flags and scripts/start.mjs, read from package.json: dist/
+// checked against src/, then run), with Slack
 // off (a fresh machine) and on; beside it the first start after an edit (the build included) and
 // the start without a build, through tsx (how the tests start the server, and `npm start` before).
 //   node --import tsx bench/startup.ts              5 starts per variant
@@ -8,6 +9,7 @@
 // Idle RSS is read 3 s after /healthz answers. It still holds the young generation V8 grew while
 // loading: V8's memory reducer gives 20-25 MB of it back once the process has idled a while (10-30 s
 // in, when it runs at all: not on a loaded machine), so a later reading would flatter the figure.
+// npm start caps that young generation (--max-semi-space-size, docs/performance.md).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
@@ -18,6 +20,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { describeMachine } from './machine.js';
+import { npmStartArgs } from './npm-start.js';
 import { scratchDatabase } from './scratch-database.js';
 
 const starts = Number(process.env.BENCH_STARTS ?? 5);
@@ -154,9 +157,9 @@ export async function benchStartup(): Promise<StartupRow[]> {
   try {
     const slackOn = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-signing-secret', SLACK_API_URL: slack.apiUrl };
     const variants: Variant[] = [
-      { name: 'npm start (node scripts/start.mjs), Slack off', args: ['scripts/start.mjs'] },
-      { name: 'npm start (node scripts/start.mjs), Slack on', args: ['scripts/start.mjs'], env: slackOn },
-      { name: 'first start after an edit (builds dist/), Slack off', args: ['scripts/start.mjs'], edit: true },
+      { name: 'npm start (node scripts/start.mjs), Slack off', args: [...npmStartArgs] },
+      { name: 'npm start (node scripts/start.mjs), Slack on', args: [...npmStartArgs], env: slackOn },
+      { name: 'first start after an edit (builds dist/), Slack off', args: [...npmStartArgs], edit: true },
       { name: 'node --import tsx src/main.ts (no build), Slack off', args: ['--import', 'tsx', 'src/main.ts'] },
     ];
     for (const engine of ['sqlite', 'postgres'] as const) {

@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config/config.js';
 import { connect } from '../src/db/connect.js';
 import { parseDatabaseUrl } from '../src/db/database-url.js';
 import { createLogger } from '../src/logger.js';
+import { npmStartFlags } from './npm-start.js';
 import { startServerProcess } from '../test/support/server-process.js';
 import { describeMachine } from './machine.js';
 import { scratchDatabase } from './scratch-database.js';
@@ -253,7 +254,7 @@ async function benchEngine(engine: Engine): Promise<{ rows: Row[]; seedSeconds: 
   try {
     const { seconds } = await seed(db.url, engine);
     process.stderr.write(`${engine}: seeded ${incidentCount} incidents and ${entryCount} timeline entries in ${seconds.toFixed(1)} s\n`);
-    const server = await startServerProcess({ DATABASE_URL: db.url });
+    const server = await startServerProcess({ DATABASE_URL: db.url }, npmStartFlags);
     try {
       const cookie = await signIn(server.baseUrl, 'Bench Reader');
       const rows = [

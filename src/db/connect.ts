@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import type { DatabaseTarget } from './database-url.js';
+import { loadPg, loadSqlite } from './drivers.js';
 import type { Database } from './schema.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
 import { StripNulPlugin } from './strip-nul.plugin.js';
@@ -22,6 +21,7 @@ export interface ConnectOptions {
 export function connect(target: DatabaseTarget, options: ConnectOptions = {}): Connection {
   if (target.engine === 'sqlite') {
     if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true });
+    const SQLite = loadSqlite();
     const sqlite = new SQLite(target.file);
     // WAL lets readers run beside the writer; synchronous=FULL fsyncs the log on every commit,
     // so a 2xx answer means the data survives a crash or power loss (NORMAL would not).
@@ -35,7 +35,7 @@ export function connect(target: DatabaseTarget, options: ConnectOptions = {}): C
     );
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }), plugins: [new StripNulPlugin()] }), target };
   }
-  const pool = new pg.Pool({ connectionString: target.connectionString, max: options.poolSize ?? 10 });
+  const pool = new (loadPg().Pool)({ connectionString: target.connectionString, max: options.poolSize ?? 10 });
   // An idle client losing its server (restart, failover) must not crash the process; the pool
   // drops it and the next query gets a fresh connection.
   pool.on('error', () => undefined);

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../db/drivers.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { IncidentId, UserId } from '../domain/ids.js';
@@ -55,7 +56,7 @@ export function createPostgresLiveUpdates(options: PostgresLiveUpdatesOptions): 
   const { connectionString, local, lookUpAudience, logger } = options;
   const retryDelayMs = options.retryDelayMs ?? ((attempt) => Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt));
   // One connection, so NOTIFYs leave in publishing order; idle, it closes and lets a CLI exit.
-  const publisher = new pg.Pool({ connectionString, max: 1, allowExitOnIdle: true });
+  const publisher = new (loadPg().Pool)({ connectionString, max: 1, allowExitOnIdle: true });
   publisher.on('error', () => undefined);
   const sending = new Set<Promise<void>>();
 
@@ -114,7 +115,7 @@ export function createPostgresLiveUpdates(options: PostgresLiveUpdatesOptions): 
   async function listen(): Promise<void> {
     if (closed) return;
     // keepAlive: a connection that died silently (a NAT, a failover) is noticed and replaced.
-    const client = new pg.Client({ connectionString, keepAlive: true });
+    const client = new (loadPg().Client)({ connectionString, keepAlive: true });
     client.on('notification', (message) => {
       if (message.channel !== LIVE_UPDATES_CHANNEL || message.payload === undefined) return;
       const payload = message.payload;

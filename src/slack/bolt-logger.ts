@@ -1,4 +1,5 @@
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger as BoltLogger } from '@slack/bolt';
+import { LogLevel } from './bolt.js';
 import type { Logger } from 'pino';
 
 /** Bolt's logger interface over our pino logger, so Bolt writes structured lines like the rest. */

@@ -1,4 +1,4 @@
-import { App, SocketModeReceiver } from '@slack/bolt';
+import { App, SocketModeReceiver } from './bolt.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { SlackConfig } from '../config/config.js';

@@ -14,13 +14,16 @@ export interface ServerProcess {
 /** Generous: a cold start takes about 1.5 s here, several times that on a busy CI machine. */
 const START_TIMEOUT_MS = 60_000;
 
-/** Runs the app (src/main.ts through tsx, the code as it is, no build) as a real child process and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Runs the app (src/main.ts through tsx, the code as it is, no build) as a real child process and
+ * waits until it listens. `nodeFlags` go to node first (the benchmarks give npm start's V8 flags).
+ */
+export async function startServerProcess(env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
   // The start is seen in the "Server listening" line, which fastify logs at info.
   if (env.LOG_LEVEL && !['trace', 'debug', 'info'].includes(env.LOG_LEVEL)) {
     throw new Error(`startServerProcess needs LOG_LEVEL info or lower (got ${env.LOG_LEVEL}): it waits for the "Server listening" line`);
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
