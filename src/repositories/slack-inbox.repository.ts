@@ -1,6 +1,6 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { SlackInboxTable } from '../db/schema.js';
-import type { InboxItem, InboxKind, SlackInboxStore } from '../ports/slack-inbox.port.js';
+import type { InboxItem, InboxKind, NewInboxItem, SlackInboxStore } from '../ports/slack-inbox.port.js';
 import type { Engine } from '../ports/store.port.js';
 import { date, iso, type Db } from './rows.js';
 
@@ -19,29 +19,49 @@ function toItem(row: Selectable<SlackInboxTable>): InboxItem {
   };
 }
 
+function toRow(item: NewInboxItem): Insertable<SlackInboxTable> {
+  return {
+    id: item.id,
+    kind: item.kind,
+    body: JSON.stringify(item.body),
+    retry_num: item.retryNum,
+    retry_reason: item.retryReason,
+    received_at: iso(item.receivedAt),
+    attempts: 0,
+    claimed_by: item.claimedBy,
+    claimed_until: iso(item.claimedUntil),
+  };
+}
+
 /** The Slack inbox on SQLite (one writer) or PostgreSQL (SKIP LOCKED when taking over). */
 export function createSlackInboxStore(db: Db, engine: Engine): SlackInboxStore {
   return {
     async write({ added, handled }) {
       if (added.length === 0 && handled.length === 0) return;
+      // Slack's answer waits for this write. One statement is atomic by itself and, on PostgreSQL,
+      // one round trip instead of BEGIN, the statements and COMMIT: the usual write (what arrived,
+      // plus what was handled meanwhile) is one statement on PostgreSQL, one or two on SQLite.
+      if (added.length <= CHUNK && handled.length <= CHUNK) {
+        if (handled.length === 0) {
+          await db.insertInto('slack_inbox').values(added.map(toRow)).execute();
+          return;
+        }
+        if (added.length === 0) {
+          await db.deleteFrom('slack_inbox').where('id', 'in', handled).execute();
+          return;
+        }
+        if (engine === 'postgres') {
+          await db
+            .with('handled', (q) => q.deleteFrom('slack_inbox').where('id', 'in', handled).returning('id'))
+            .insertInto('slack_inbox')
+            .values(added.map(toRow))
+            .execute();
+          return;
+        }
+      }
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < added.length; i += CHUNK) {
-          await trx
-            .insertInto('slack_inbox')
-            .values(
-              added.slice(i, i + CHUNK).map((item) => ({
-                id: item.id,
-                kind: item.kind,
-                body: JSON.stringify(item.body),
-                retry_num: item.retryNum,
-                retry_reason: item.retryReason,
-                received_at: iso(item.receivedAt),
-                attempts: 0,
-                claimed_by: item.claimedBy,
-                claimed_until: iso(item.claimedUntil),
-              })),
-            )
-            .execute();
+          await trx.insertInto('slack_inbox').values(added.slice(i, i + CHUNK).map(toRow)).execute();
         }
         for (let i = 0; i < handled.length; i += CHUNK) {
           await trx.deleteFrom('slack_inbox').where('id', 'in', handled.slice(i, i + CHUNK)).execute();

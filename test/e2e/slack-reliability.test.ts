@@ -104,7 +104,9 @@ describeEngines('Slack reliability: acks while Slack is slow, Slack retries, per
   let withoutChannel: Incident;
   let withChannel: { incident: Incident; channelId: string };
   before(async () => {
-    slack = await startSlackApp(ctx.databaseUrl);
+    // Waits end as soon as their call arrives; 30 s, not 5, for a CI machine running the fault
+    // suites alongside (a headline wait once took longer than 5 s there).
+    slack = await startSlackApp(ctx.databaseUrl, { fakeOptions: { waitTimeoutMs: 30_000 } });
     seedWorkspace(slack.fake);
     // Who the bot is, learnt at start while Slack is quick (see the suite below for the other case).
     await slack.fake.waitFor(deliveredTo('auth.test'));

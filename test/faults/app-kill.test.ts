@@ -92,7 +92,7 @@ describeEngines('Fault: the app killed with SIGKILL under load and restarted', (
     const { harness: restarted, clock } = await restart();
     load.send = (request, options) => restarted.send(request, options);
     await streams;
-    await eventually('every Slack job to have run', async () => ((await workLeft(restarted.app.store.jobStore)).length === 0 ? true : undefined), 60_000);
+    await eventually('every Slack job to have run', async () => ((await workLeft(restarted.app.store)).length === 0 ? true : undefined), 60_000);
 
     tallySlack(fake, incidents, ledger);
     for (const incident of incidents) tallyTimeline(await restarted.app.timeline.list(incident.id as IncidentId), ledger);
@@ -124,7 +124,7 @@ describeEngines('Fault: the app killed with SIGKILL under load and restarted', (
     });
     const lookup = async (title: string) => (await store.incidents.list({ text: title }, { limit: 5 })).find((i) => i.title === title);
     const incident = await openIncident(load, 90, 'Killed mid post checkout', RESPONDERS[0], lookup);
-    await eventually('the channel set up', async () => ((await workLeft(store.jobStore)).length === 0 ? true : undefined), 30_000);
+    await eventually('the channel set up', async () => ((await workLeft(store)).length === 0 ? true : undefined), 30_000);
 
     // Slack acts on the post at once; its answer is held until the process is gone.
     fake.delay(60_000, 'chat.postMessage');
@@ -138,7 +138,7 @@ describeEngines('Fault: the app killed with SIGKILL under load and restarted', (
     fake.delay(0, 'chat.postMessage');
 
     const { harness } = await restart();
-    await eventually('the confirmation job to be taken over and done', async () => ((await workLeft(harness.app.store.jobStore)).length === 0 ? true : undefined), 30_000);
+    await eventually('the confirmation job to be taken over and done', async () => ((await workLeft(harness.app.store)).length === 0 ? true : undefined), 30_000);
     const job = (await harness.app.store.jobStore.list({ status: 'done', limit: 200 })).find((j) => JSON.stringify(j.payload).includes(incident.id) && j.attempts === 2);
     assert.ok(job, 'a job of the incident was run twice: cut short by the kill, then taken over');
     assert.equal(fake.calls.filter(isConfirmation).length, 1, 'posted once: the second run found it by its tag');

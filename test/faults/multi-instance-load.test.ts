@@ -58,7 +58,7 @@ describe('Fault: two instances on one PostgreSQL under load', () => {
         return incident;
       }),
     );
-    await eventually('every Slack job to have run', async () => ((await workLeft(a.app.store.jobStore)).length === 0 ? true : undefined), 60_000);
+    await eventually('every Slack job to have run', async () => ((await workLeft(a.app.store)).length === 0 ? true : undefined), 60_000);
 
     tallySlack(fake, incidents, ledger);
     for (const incident of incidents) tallyTimeline(await a.app.timeline.list(incident.id as IncidentId), ledger);

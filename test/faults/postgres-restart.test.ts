@@ -63,7 +63,7 @@ describe('Fault: PostgreSQL restarted under load', () => {
     await cluster.start();
     await eventually('/healthz to recover', async () => ((await health()) === 200 ? true : undefined), 30_000);
     await streams;
-    await eventually('every Slack job to have run', async () => ((await workLeft(slack.app.store.jobStore)).length === 0 ? true : undefined), 60_000);
+    await eventually('every Slack job to have run', async () => ((await workLeft(slack.app.store)).length === 0 ? true : undefined), 60_000);
 
     tallySlack(slack.fake, incidents, ledger);
     for (const incident of incidents) tallyTimeline(await slack.app.timeline.list(incident.id as IncidentId), ledger);

@@ -58,7 +58,7 @@ describeEngines('Fault: Slack slow, rate-limited and down under load', (ctx) => 
     await eventually('the worker to have met the outage', () => (fake.calls.slice(downFrom).filter((c) => c.rejection === 'down').length >= 2 * INCIDENTS ? true : undefined), 30_000);
     fake.up();
 
-    await eventually('every Slack job to have run once Slack is back', async () => ((await workLeft(slack.app.store.jobStore)).length === 0 ? true : undefined), 60_000);
+    await eventually('every Slack job to have run once Slack is back', async () => ((await workLeft(slack.app.store)).length === 0 ? true : undefined), 60_000);
     tallySlack(fake, incidents, ledger);
     for (const incident of incidents) tallyTimeline(await slack.app.timeline.list(incident.id as IncidentId), ledger);
     const report = ledger.report();

@@ -64,6 +64,26 @@ describeEngines('Slack inbox: requests answered once written, handled once', (ct
   // A failed assertion must not leave an inbox sweeping after its suite.
   after(stopAll);
 
+  ctx.test('one write adds what arrived and removes what was handled, in one statement or past its size', async () => {
+    const store = ctx.store().slackInbox;
+    const at = ctx.clock.now();
+    const item = (id: string) => ({ id, ...command(id), receivedAt: at, claimedBy: null, claimedUntil: at });
+    const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    const remaining = async () => (await store.claimExpired('reader', at, new Date(at.getTime() + 1000), 10_000)).map((i) => i.id).sort();
+    await store.write({ added: ids('a', 3).map(item), handled: [] });
+    // Both at once: one statement on PostgreSQL (a CTE), a transaction on SQLite.
+    await store.write({ added: ids('b', 2).map(item), handled: ['a0', 'a1'] });
+    assert.deepEqual(await remaining(), ['a2', 'b0', 'b1']);
+    await store.release('reader', at);
+    await store.write({ added: [], handled: ['a2'] });
+    // More than one statement's worth (500 rows): a transaction on both.
+    await store.write({ added: ids('c', 600).map(item), handled: ['b0'] });
+    assert.deepEqual(await remaining(), ['b1', ...ids('c', 600)].sort());
+    // The other tests start from an empty inbox.
+    await store.write({ added: [], handled: ['b1', ...ids('c', 600)] });
+    assert.equal(await left(), 0);
+  });
+
   ctx.test('a request a handler takes at once is answered with its reply, then removed', async () => {
     const handled: string[] = [];
     const inbox = make({

@@ -71,7 +71,7 @@ describeEngines('Load: an incident storm on loopback with Slack rate limits enfo
       }),
     );
     const sentFor = performance.now() - started;
-    await eventually('every Slack and paging job to have run', async () => ((await workLeft(slack.app.store.jobStore)).length === 0 ? true : undefined), 90_000);
+    await eventually('every Slack and paging job to have run', async () => ((await workLeft(slack.app.store)).length === 0 ? true : undefined), 90_000);
     const drainedAfter = performance.now() - started;
 
     tallySlack(slack.fake, incidents, ledger);

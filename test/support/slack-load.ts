@@ -15,7 +15,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
-import type { Job, JobStore } from '../../src/ports/jobs.port.js';
+import type { JobStore } from '../../src/ports/jobs.port.js';
+import type { SlackInboxStore } from '../../src/ports/slack-inbox.port.js';
 import { eventually } from './eventually.js';
 import type { FakeSlackCall } from './fake-slack.js';
 import { callText, MARKER } from './side-effect-ledger.js';
@@ -291,9 +292,15 @@ export function seedResponders(fake: { addUser(user: { id: string; name: string;
   }
 }
 
-/** The work still queued or running (reminder checks left out: they wait, pending, for hours). */
-export async function workLeft(jobs: JobStore): Promise<Job[]> {
-  return (await jobs.list({ status: ['pending', 'running'], limit: 1000 })).filter((job) => job.type !== 'nudge.check');
+/**
+ * The work still to do: Slack requests answered but not yet handled (they become jobs when handled),
+ * then jobs queued or running (reminder checks left out: they wait, pending, for hours). The inbox
+ * is read first: once it is empty every handling has committed its jobs, so none is missed.
+ */
+export async function workLeft(store: { readonly slackInbox: SlackInboxStore; readonly jobStore: JobStore }): Promise<string[]> {
+  const unhandled = await store.slackInbox.count();
+  const jobs = (await store.jobStore.list({ status: ['pending', 'running'], limit: 1000 })).filter((job) => job.type !== 'nudge.check');
+  return [...(unhandled > 0 ? [`${unhandled} Slack requests not handled yet`] : []), ...jobs.map((job) => `${job.type} ${job.status}`)];
 }
 
 /** Finds an incident by its exact title (and its channel, once linked). */
