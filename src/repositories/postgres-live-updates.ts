@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { loadPg } from '../db/drivers.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { loadPg } from '../db/drivers.js';
 import type { IncidentId, UserId } from '../domain/ids.js';
 import type { LiveUpdate, LiveUpdates, LiveUpdatesHub } from '../ports/live-updates.port.js';
 

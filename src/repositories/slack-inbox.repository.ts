@@ -39,8 +39,9 @@ export function createSlackInboxStore(db: Db, engine: Engine): SlackInboxStore {
     async write({ added, handled }) {
       if (added.length === 0 && handled.length === 0) return;
       // Slack's answer waits for this write. One statement is atomic by itself and, on PostgreSQL,
-      // one round trip instead of BEGIN, the statements and COMMIT: the usual write (what arrived,
-      // plus what was handled meanwhile) is one statement on PostgreSQL, one or two on SQLite.
+      // one round trip instead of BEGIN, the statements and COMMIT. The usual write (what arrived,
+      // plus what was handled meanwhile) is one statement on PostgreSQL (a WITH that deletes);
+      // SQLite cannot delete in a WITH, so it takes a transaction for both.
       if (added.length <= CHUNK && handled.length <= CHUNK) {
         if (handled.length === 0) {
           await db.insertInto('slack_inbox').values(added.map(toRow)).execute();

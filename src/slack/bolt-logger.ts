@@ -1,6 +1,6 @@
 import type { Logger as BoltLogger } from '@slack/bolt';
-import { LogLevel } from './bolt.js';
 import type { Logger } from 'pino';
+import { LogLevel } from './bolt.js';
 
 /** Bolt's logger interface over our pino logger, so Bolt writes structured lines like the rest. */
 export function boltLogger(logger: Logger): BoltLogger {
