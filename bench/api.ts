@@ -8,9 +8,9 @@ import autocannon from 'autocannon';
 import { buildServices } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/logger.js';
-import { npmStartFlags } from './npm-start.js';
 import { startServerProcess } from '../test/support/server-process.js';
 import { describeMachine } from './machine.js';
+import { npmStartFlags } from './npm-start.js';
 import { scratchDatabase } from './scratch-database.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);

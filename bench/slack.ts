@@ -23,9 +23,9 @@ import { createLogger } from '../src/logger.js';
 import { startFakeSlack, deliveredTo, type FakeSlackCall } from '../test/support/fake-slack.js';
 import { appMentionEvent, blockAction, eventCallback, signedHeaders, slashCommand, viewSubmission } from '../test/support/slack-requests.js';
 import { startSlackApp } from '../test/support/slack-app.js';
-import { npmStartFlags } from './npm-start.js';
 import { startServerProcess } from '../test/support/server-process.js';
 import { describeMachine } from './machine.js';
+import { npmStartFlags } from './npm-start.js';
 import { scratchDatabase } from './scratch-database.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);

@@ -1,8 +1,8 @@
 // Cold start (process spawned → first `/healthz` 200) and idle RSS, on SQLite and PostgreSQL, of
 // what `npm start` runs (node, its V8 flags and scripts/start.mjs, read from package.json: dist/
-// checked against src/, then run), with Slack
-// off (a fresh machine) and on; beside it the first start after an edit (the build included) and
-// the start without a build, through tsx (how the tests start the server, and `npm start` before).
+// checked against src/, then run), with Slack off (a fresh machine) and on; beside it the first
+// start after an edit (the build included) and the start without a build, through tsx (how the
+// tests start the server, and `npm start` before).
 //   node --import tsx bench/startup.ts              5 starts per variant
 //   BENCH_STARTS=2 node --import tsx bench/startup.ts
 // The database is migrated beforehand, so a start measures the process, not the first migration.

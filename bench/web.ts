@@ -15,9 +15,9 @@ import { loadConfig } from '../src/config/config.js';
 import { connect } from '../src/db/connect.js';
 import { parseDatabaseUrl } from '../src/db/database-url.js';
 import { createLogger } from '../src/logger.js';
-import { npmStartFlags } from './npm-start.js';
 import { startServerProcess } from '../test/support/server-process.js';
 import { describeMachine } from './machine.js';
+import { npmStartFlags } from './npm-start.js';
 import { scratchDatabase } from './scratch-database.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
