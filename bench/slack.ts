@@ -48,6 +48,8 @@ export interface SlackRow {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** Closed loop only: the bare route's req/s under the same load just before this row (its yardstick). */
+  bareRequestsPerSecond?: number;
 }
 
 type MakeBody = (n: number) => { body: string; contentType: string };
@@ -172,14 +174,8 @@ const event: MakeBody = (n) => {
 };
 
 /** The yardstick: a bare fastify route answering the same signed bodies, both loads. */
-async function bareFigures(): Promise<SlackRow[]> {
-  const bare = await bareServer();
-  try {
-    const url = `${bare.baseUrl}/slack/events`;
-    return [await pacedLoad(url, command, duration, 'none', 'bare fastify route'), closedRow('none', 'bare fastify route', await signedLoad(url, command))];
-  } finally {
-    await bare.stop();
-  }
+async function bareFigures(url: string): Promise<SlackRow[]> {
+  return [await pacedLoad(url, command, duration, 'none', 'bare fastify route'), closedRow('none', 'bare fastify route', await signedLoad(url, command))];
 }
 
 /**
@@ -240,14 +236,24 @@ async function ackScenario(engine: Engine, measure: (url: string) => Promise<Sla
   }
 }
 
-async function ackFigures(engine: Engine): Promise<SlackRow[]> {
+/**
+ * Closed loop on the app, right after the same load on the bare route: on a shared machine the bare
+ * route's own figure moved 11,900-30,100 req/s within one morning (28 November), so a share taken
+ * against one bare run minutes earlier measured the neighbours as much as the app.
+ */
+async function pairedClosedRow(engine: Engine, scenario: string, url: string, bareUrl: string, makeBody: MakeBody): Promise<SlackRow> {
+  const bare = await signedLoad(bareUrl, makeBody);
+  return { ...closedRow(engine, scenario, await signedLoad(url, makeBody)), bareRequestsPerSecond: Math.round(bare.requests.average) };
+}
+
+async function ackFigures(engine: Engine, bareUrl: string): Promise<SlackRow[]> {
   const commandName = 'slash command `/incident note …`';
   const eventName = 'event `@incident note …` (app_mention)';
   return [
     await ackScenario(engine, (url) => pacedLoad(url, command, duration, engine, commandName)),
     await ackScenario(engine, (url) => pacedLoad(url, event, duration, engine, eventName)),
-    await ackScenario(engine, async (url) => closedRow(engine, commandName, await signedLoad(url, command))),
-    await ackScenario(engine, async (url) => closedRow(engine, eventName, await signedLoad(url, event))),
+    await ackScenario(engine, (url) => pairedClosedRow(engine, commandName, url, bareUrl, command)),
+    await ackScenario(engine, (url) => pairedClosedRow(engine, eventName, url, bareUrl, event)),
   ];
 }
 
@@ -295,30 +301,37 @@ export interface SlackFigures {
 
 /** Every Slack figure: the bare route, then each engine's acks and declare → channel-ready. */
 export async function benchSlack(): Promise<SlackFigures> {
-  const rows = await bareFigures();
+  // Idle while the app is measured: its own process, waiting on a socket.
+  const bare = await bareServer();
+  const bareUrl = `${bare.baseUrl}/slack/events`;
   const channelReadyRows: SlackFigures['channelReady'] = [];
-  for (const engine of engines) {
-    rows.push(...(await ackFigures(engine)));
-    if (skipReady) continue;
-    const ready = await channelReady(engine, 20);
-    channelReadyRows.push({ engine, runs: ready.length, p50Ms: round1(percentile(ready, 50)), p99Ms: round1(percentile(ready, 99)), samplesMs: ready.map(round1) });
+  try {
+    const rows = await bareFigures(bareUrl);
+    for (const engine of engines) {
+      rows.push(...(await ackFigures(engine, bareUrl)));
+      if (skipReady) continue;
+      const ready = await channelReady(engine, 20);
+      channelReadyRows.push({ engine, runs: ready.length, p50Ms: round1(percentile(ready, 50)), p99Ms: round1(percentile(ready, 99)), samplesMs: ready.map(round1) });
+    }
+    return { rows, channelReady: channelReadyRows };
+  } finally {
+    await bare.stop();
   }
-  return { rows, channelReady: channelReadyRows };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const figures = await benchSlack();
-  const bare = (load: 'open' | 'closed') => figures.rows.find((r) => r.engine === 'none' && r.load === load)!.requestsPerSecond;
+  const bare = (r: SlackRow) => r.bareRequestsPerSecond ?? figures.rows.find((b) => b.engine === 'none' && b.load === r.load)!.requestsPerSecond;
   const machine = describeMachine();
   const lines = [
     `bench/slack — ${new Date().toISOString()} — ${machine}`,
     `${duration} s per scenario; open loop at ${rate} req/s, closed loop at ${connections} connections; app at LOG_LEVEL=info`,
     '',
-    '| engine | scenario | load | req/s | share of bare | ack p50 ms | ack p99 ms | non-2xx | errors |',
+    '| engine | scenario | load | req/s | share of bare (bare req/s just before) | ack p50 ms | ack p99 ms | non-2xx | errors |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|',
     ...figures.rows.map(
       (r) =>
-        `| ${r.engine} | ${r.scenario} | ${r.load === 'open' ? `open, ${r.offeredPerSecond}/s offered` : `closed, ${connections} conns`} | ${r.requestsPerSecond} | ${Math.round((100 * r.requestsPerSecond) / bare(r.load))} % | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`,
+        `| ${r.engine} | ${r.scenario} | ${r.load === 'open' ? `open, ${r.offeredPerSecond}/s offered` : `closed, ${connections} conns`} | ${r.requestsPerSecond} | ${Math.round((100 * r.requestsPerSecond) / bare(r))} %${r.bareRequestsPerSecond ? ` (${r.bareRequestsPerSecond})` : ''} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`,
     ),
     '',
     ...figures.channelReady.map((c) => `${c.engine}: declare → channel-ready (zero-latency fake Slack, ${c.runs} runs): p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms`),

@@ -5,6 +5,7 @@
 #
 #   npm test                                   the whole gate
 #   npm test -- test/unit/x.test.ts ...        only those files (no typecheck or lint)
+#   npm test -- test/faults test/load          every test file under those directories
 #   npm test -- --test-name-pattern=allocate   node --test options pass through (no typecheck or lint)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,19 @@ files=()
 for arg in "$@"; do
   case "$arg" in
     -*) options+=("$arg") ;;
-    *) files+=("$arg") ;;
+    *)
+      # node --test given a directory runs nothing from it: its test files are named instead.
+      if [ -d "$arg" ]; then
+        mapfile -t found < <(find "$arg" -name '*.test.ts' -type f | sort)
+        if [ ${#found[@]} -eq 0 ]; then
+          echo "test.sh: no *.test.ts files under $arg" >&2
+          exit 1
+        fi
+        files+=("${found[@]}")
+      else
+        files+=("$arg")
+      fi
+      ;;
   esac
 done
 

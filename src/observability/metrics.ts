@@ -29,6 +29,8 @@ export interface AppMetrics {
 }
 
 const PREFIX = 'incident_response_';
+const OLDEST_DUE = `${PREFIX}jobs_oldest_due_age_seconds`;
+const INBOX = `${PREFIX}slack_inbox`;
 
 /**
  * Builds a registry of its own per app (tests build many apps in one process). Process metrics
@@ -73,9 +75,9 @@ export function createMetrics(readers: MetricsReaders, onReadError: (error: unkn
     registers: [registry],
   });
   const oldestDue = new Gauge({
-    name: `${PREFIX}jobs_oldest_due_age_seconds`,
+    name: OLDEST_DUE,
     help: 'How long the oldest job a worker could take now has been due (0 when none); /healthz fails past JOBS_STUCK_AFTER_MS.',
-    registers: [registry],
+    registers: [],
   });
   const openIncidents = new Gauge({
     name: `${PREFIX}open_incidents`,
@@ -84,9 +86,9 @@ export function createMetrics(readers: MetricsReaders, onReadError: (error: unkn
     registers: [registry],
   });
   const inboxDepth = new Gauge({
-    name: `${PREFIX}slack_inbox`,
+    name: INBOX,
     help: 'Slack requests (events, slash commands) answered and written but not yet handled, read at scrape time; it grows under a flood and should drain.',
-    registers: [registry],
+    registers: [],
   });
   const databaseUp = new Gauge({
     name: `${PREFIX}database_up`,
@@ -94,11 +96,24 @@ export function createMetrics(readers: MetricsReaders, onReadError: (error: unkn
     registers: [registry],
   });
 
+  // A gauge without labels always prints a value, and after reset() that value is 0: in an outage
+  // "no job waiting, nothing in the inbox", the opposite of what is known. These two are in the
+  // registry only while the database answers, so they are absent then, like the labelled ones.
+  const unlabelled = [
+    [OLDEST_DUE, oldestDue],
+    [INBOX, inboxDepth],
+  ] as const;
+  function showUnlabelled(shown: boolean): void {
+    for (const [name, gauge] of unlabelled) {
+      const registered = registry.getSingleMetric(name) !== undefined;
+      if (shown && !registered) registry.registerMetric(gauge);
+      if (!shown && registered) registry.removeSingleMetric(name);
+    }
+  }
+
   async function readDatabase(): Promise<void> {
     jobDepth.reset();
     openIncidents.reset();
-    oldestDue.reset();
-    inboxDepth.reset();
     try {
       const [depth, open, stats, inbox] = await Promise.all([
         readers.gauges.jobDepth(),
@@ -110,9 +125,11 @@ export function createMetrics(readers: MetricsReaders, onReadError: (error: unkn
       for (const d of depth) jobDepth.set({ type: d.type, status: d.status }, d.count);
       for (const o of open) openIncidents.set({ severity: o.severity ?? 'none' }, o.count);
       oldestDue.set(stats.oldestDueAgeMs / 1000);
+      showUnlabelled(true);
       databaseUp.set(1);
     } catch (error) {
       // The scrape still answers (process and request metrics), so the outage is visible, not a gap.
+      showUnlabelled(false);
       databaseUp.set(0);
       onReadError(error);
     }

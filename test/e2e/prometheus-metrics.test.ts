@@ -186,7 +186,7 @@ describeEngines('observability: who may scrape /metrics', (ctx) => {
 });
 
 describe('metrics when the database does not answer', () => {
-  it('the scrape still answers, with database_up 0 and no stale gauge values', async () => {
+  it('the scrape still answers, with database_up 0 and no stale or zero gauge values, and they come back with the database', async () => {
     let up = true;
     const errors: unknown[] = [];
     const read = <T>(value: T) => async () => {
@@ -216,7 +216,17 @@ describe('metrics when the database does not answer', () => {
     assert.equal(sample(second, 'incident_response_database_up'), 0);
     assert.equal(samples(second, 'incident_response_open_incidents', /./).length, 0);
     assert.equal(samples(second, 'incident_response_jobs', /./).length, 0);
+    // Unlabelled gauges too: absent, not a 0 that reads as "nothing waiting".
+    assert.equal(sample(second, 'incident_response_jobs_oldest_due_age_seconds'), undefined);
+    assert.equal(sample(second, 'incident_response_slack_inbox'), undefined);
+    assert.doesNotMatch(second, /^# TYPE incident_response_slack_inbox /m);
     assert.equal(errors.length, 1, 'the failure is reported (logged by the app)');
+
+    up = true;
+    const third = await metrics.scrape();
+    assert.equal(sample(third, 'incident_response_database_up'), 1);
+    assert.equal(sample(third, 'incident_response_jobs_oldest_due_age_seconds'), 1.5);
+    assert.equal(sample(third, 'incident_response_slack_inbox'), 7);
   });
 });
 
