@@ -74,7 +74,7 @@ for (const engine of ['sqlite', 'postgres'] as const) rows.push(...(await benchE
 const machine = describeMachine();
 const lines = [
   `bench/api — ${new Date().toISOString()} — ${machine}`,
-  `${duration} s per scenario, ${connections} connections, server at the default LOG_LEVEL=info (one log line per request)`,
+  `${duration} s per scenario, ${connections} connections, server at the default LOG_LEVEL=info (two log lines per request)`,
   '',
   '| engine | scenario | req/s | p50 ms | p99 ms | non-2xx | errors |',
   '|---|---|---:|---:|---:|---:|---:|',
