@@ -53,7 +53,7 @@ interface SlackResult {
   channelReady: { engine: string; runs: number; p50Ms: number; p99Ms: number }[];
 }
 interface WebResult { incidents: number; entries: number; rows: { engine: string; path: string; pageKiB: number; seqP50Ms: number; seqP99Ms: number }[] }
-interface StartupResult { rows: { engine: string; variant: string; coldStartP50Ms: number; coldStartMaxMs: number; idleRssMiB: number }[] }
+interface StartupResult { starts?: number; rows: { engine: string; variant: string; coldStartP50Ms: number; coldStartMaxMs: number; idleRssMiB: number; idleRssMaxMiB?: number }[] }
 
 function summarise(api: ApiResult | null, slack: SlackResult | null, web: WebResult | null, startup: StartupResult | null): SummaryRow[] {
   const rows: SummaryRow[] = [];
@@ -107,9 +107,12 @@ function summarise(api: ApiResult | null, slack: SlackResult | null, web: WebRes
   if (startup) {
     for (const r of startup.rows) {
       const npmStart = r.variant.includes('npm start');
-      const mb = Math.round((r.idleRssMiB * 1024 * 1024) / 1e6);
+      const toMb = (mib: number) => Math.round((mib * 1024 * 1024) / 1e6);
+      const mb = toMb(r.idleRssMiB);
+      const spread = r.idleRssMaxMiB === undefined ? '' : ` median of ${startup.starts ?? '?'} starts (max ${toMb(r.idleRssMaxMiB)} MB)`;
       rows.push({ figure: `cold start to /healthz 200, p50 (max), ${r.variant}`, engine: r.engine, measured: `${ms(r.coldStartP50Ms)} (${ms(r.coldStartMaxMs)})`, target: npmStart ? '≤ 1.5 s' : '—', met: npmStart ? atMost(r.coldStartP50Ms, 1500) : null });
-      rows.push({ figure: `idle RSS, ${r.variant}`, engine: r.engine, measured: `${mb} MB`, target: npmStart ? '≤ 120 MB' : '—', met: npmStart ? mb <= 120 : null });
+      // The median is the figure: some starts keep 8-10 MB more than the others (bench/startup.ts).
+      rows.push({ figure: `idle RSS, ${r.variant}`, engine: r.engine, measured: `${mb} MB${spread}`, target: npmStart ? '≤ 120 MB' : '—', met: npmStart ? mb <= 120 : null });
     }
   }
   if (api) {
