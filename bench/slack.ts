@@ -52,8 +52,8 @@ export interface SlackRow {
   bareRequestsPerSecond?: number;
   /**
    * Open loop only: the bare route's p99 under the same load just before this row. Not a yardstick
-   * (the target is absolute) but a reading of the machine: a bare p99 far above its usual 2-4 ms
-   * says the neighbours were busy while this row was measured.
+   * (the target is absolute) but a reading of the machine: a bare p99 far above its usual few
+   * milliseconds says the neighbours were busy while this row was measured.
    */
   bareP99Ms?: number;
 }
