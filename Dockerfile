@@ -31,12 +31,6 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATABASE_URL=sqlite:/data/incident-response.sqlite
-# glibc's malloc, not the app: allocations of 128 KiB and more are mapped and given back when
-# freed, rather than the threshold rising after the first few and later ones staying in a thread's
-# arena. Measured: 9 starts in 31 kept 8-10 MiB more at idle without them, none of 16 with them
-# (docs/performance.md, "Cold start and memory").
-ENV MALLOC_MMAP_THRESHOLD_=131072 \
-    MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 # Owned by root and read-only to the app: only /data is writable.
 COPY --from=build /app/node_modules ./node_modules
@@ -57,5 +51,8 @@ STOPSIGNAL SIGTERM
 # What `npm start` runs once dist/ is built (scripts/start.mjs), without npm in between, so the
 # signal reaches node itself. dist/main.js turns source maps on: stack traces name the .ts files.
 # The V8 flags are npm start's: a young generation of 2 x 4 MiB (V8's default grows to 2 x 16 MiB
-# during start and keeps it, mostly empty) and 2 GC threads, not 4 (docs/performance.md).
-CMD ["node", "--max-semi-space-size=4", "--v8-pool-size=2", "dist/main.js"]
+# during start and keeps it, mostly empty), 2 GC threads, not 4, and WebAssembly (only Node's own:
+# its CommonJS export lexer, fetch's HTTP parser) kept on V8's baseline compiler: without that, 9
+# starts in 31 kept 8-10 MiB more at idle in a helper thread's malloc arena; with it, none of 20
+# (docs/performance.md).
+CMD ["node", "--max-semi-space-size=4", "--v8-pool-size=2", "--liftoff-only", "dist/main.js"]
