@@ -256,6 +256,10 @@ describeEngines('Slack reliability: acks while Slack is slow, Slack retries, per
     const actor = await slackActor(slack.app, 'U0ALICE');
     slack.fake.failNext('chat.postMessage', 1, { error: 'channel_not_found' });
     const doomed = await slack.app.incidents.declare(actor, { title: 'Doomed announcement', severity: 'major' });
+    // The refusal goes to the next chat.postMessage, whichever it is: the second incident is declared
+    // once the first one's headline has met it (declared together, PostgreSQL's worker could post
+    // the second first, and the refusal would land on it).
+    await slack.fake.waitFor((c) => headlineOf('Doomed announcement')(c) && c.rejection === 'channel_not_found');
     const fine = await slack.app.incidents.declare(actor, { title: 'Healthy announcement', severity: 'major' });
     await slack.fake.waitFor((c) => deliveredTo('chat.postMessage')(c) && headlineOf('Healthy announcement')(c));
     await slack.app.worker.idle();
