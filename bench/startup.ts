@@ -124,10 +124,10 @@ async function startOnce(variant: Variant, env: Record<string, string>, measureR
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
 
-/** One measured start of a variant; a start that had to build dist/ when it should not is retried. */
-async function measuredStart(variant: Variant, env: Record<string, string>, measureRss: boolean): Promise<Start> {
+/** One measured start of a variant, RSS included; a start that had to build dist/ when it should not is retried. */
+async function measuredStart(variant: Variant, env: Record<string, string>): Promise<Start> {
   for (let attempt = 0; ; attempt++) {
-    const r = await startOnce(variant, env, measureRss);
+    const r = await startOnce(variant, env, true);
     if (variant.edit && !r.built) throw new Error(`${variant.name}: touching ${EDITED} did not make the start build dist/`);
     // Someone edited src/ during the run: that start built dist/, it is not a usual start.
     if (variant.edit || !r.built || attempt >= 5) return r;
@@ -144,7 +144,7 @@ async function measureAll(variants: Variant[], env: Record<string, string>): Pro
   const results = variants.map(() => ({ times: [] as number[], rss: [] as number[] }));
   for (let i = 0; i < starts; i++) {
     for (const [v, variant] of variants.entries()) {
-      const r = await measuredStart(variant, env, true);
+      const r = await measuredStart(variant, env);
       results[v]!.times.push(r.ms);
       results[v]!.rss.push(r.rss);
     }
