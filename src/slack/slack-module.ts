@@ -169,9 +169,10 @@ export function createSlackModule(deps: SlackModuleDeps) {
               body: item.body,
               retryNum: item.retryNum ?? undefined,
               retryReason: item.retryReason ?? undefined,
-              // Listeners read these from their `context`: the request's logger, and the inbox id a
-              // slash command is refused by when it is handled a second time.
-              customProperties: { requestLog: itemLog, inboxId: item.id },
+              // Listeners read these from their `context`: the request's logger, the inbox id a slash
+              // command is refused by when it is handled a second time, and how often it was taken
+              // over (0: its first run, when a person is told of an outage once).
+              customProperties: { requestLog: itemLog, inboxId: item.id, inboxAttempts: item.attempts },
               // Bolt acks an event itself before its listener runs: only a command's ack is an answer.
               ack: async (response?: unknown) => {
                 if (item.kind === 'command') answer(response);

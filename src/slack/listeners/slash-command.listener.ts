@@ -1,4 +1,5 @@
-import type { App } from '@slack/bolt';
+import type { App, Context, RespondArguments } from '@slack/bolt';
+import { isDatabaseUnavailable } from '../../db/database-unavailable.js';
 import { parseCommand, type IncidentCommand } from '../../domain/command.js';
 import { LEAD_TARGET } from '../../domain/page.js';
 import type { SeverityScale } from '../../domain/severity.js';
@@ -31,6 +32,26 @@ const channelOnly = new Set<IncidentCommand['kind']>([
   'call',
 ]);
 
+/** Told once, when a command kept in the inbox first meets an outage; its answer comes when it has run. */
+export const KEPT_DURING_OUTAGE =
+  'The incident database is not answering just now. Your command is kept and will run as soon as it is back; its answer will come here.';
+
+/**
+ * A command that failed. When the database did not answer and the command is kept in the Slack
+ * inbox (HTTP mode), it is thrown on so the inbox hands it back and runs it again once the database
+ * answers: answering "not recorded" would drop it, and Slack never sends a command again. The
+ * person is told once, on the first attempt. Otherwise (a refusal, a bug, Socket Mode, which keeps
+ * nothing) the person is told why.
+ */
+async function answerFailure(ctx: SlackContext, context: Context, ack: (response?: RespondArguments) => Promise<void>, error: unknown): Promise<void> {
+  if (typeof context.inboxId === 'string' && isDatabaseUnavailable(error)) {
+    if (context.inboxAttempts === 0) await ack({ response_type: 'ephemeral', text: KEPT_DURING_OUTAGE });
+    throw error;
+  }
+  const message = failureText(ctx, error, 'slash command');
+  await ack(message ? { response_type: 'ephemeral', text: message } : undefined);
+}
+
 function looksLikeChannelCommand(text: string, severities: SeverityScale): boolean {
   try {
     return channelOnly.has(parseCommand(text, severities).kind);
@@ -52,7 +73,7 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
     try {
       incident = await ctx.incidents.findByChannel(command.channel_id);
     } catch (error) {
-      await ack({ response_type: 'ephemeral', text: failureText(ctx, error, 'slash command') ?? '' });
+      await answerFailure(ctx, context, ack, error);
       return;
     }
 
@@ -109,8 +130,7 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
       const reply = await runCommand(ctx, parsed, incident, await slackActor(ctx, command.user_id, requestKey));
       await ack(reply ? { response_type: 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) } : undefined);
     } catch (error) {
-      const message = failureText(ctx, error, 'slash command');
-      await ack(message ? { response_type: 'ephemeral', text: message } : undefined);
+      await answerFailure(ctx, context, ack, error);
     }
   });
 }
