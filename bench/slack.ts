@@ -50,6 +50,8 @@ export interface SlackRow {
   errors: number;
   /** Closed loop only: the bare route's req/s under the same load just before this row (its yardstick). */
   bareRequestsPerSecond?: number;
+  /** The durable-ack floor (bench/durable-floor-server.ts), not the app: a yardstick with no target. */
+  floor?: boolean;
   /**
    * Open loop only: the bare route's p99 under the same load just before this row. Not a yardstick
    * (the target is absolute) but a reading of the machine: a bare p99 far above its usual few
@@ -157,8 +159,9 @@ async function pacedLoad(url: string, makeBody: MakeBody, seconds: number, engin
   };
 }
 
-async function bareServer(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A yardstick server of bench/ as its own process: the bare route, or the durable-ack floor. */
+async function yardstickServer(script: string, env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   const baseUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(line)![1]!;
   return {
@@ -258,15 +261,37 @@ async function pairedOpenRow(engine: Engine, scenario: string, url: string, bare
   return { ...(await pacedLoad(url, makeBody, duration, engine, scenario)), bareP99Ms: bare.p99Ms };
 }
 
+const commandName = 'slash command `/incident note …`';
+const eventName = 'event `@incident note …` (app_mention)';
+export const FLOOR_PREFIX = 'durable-ack floor, ';
+
 async function ackFigures(engine: Engine, bareUrl: string): Promise<SlackRow[]> {
-  const commandName = 'slash command `/incident note …`';
-  const eventName = 'event `@incident note …` (app_mention)';
   return [
     await ackScenario(engine, (url) => pairedOpenRow(engine, commandName, url, bareUrl, command)),
     await ackScenario(engine, (url) => pairedOpenRow(engine, eventName, url, bareUrl, event)),
     await ackScenario(engine, (url) => pairedClosedRow(engine, commandName, url, bareUrl, command)),
     await ackScenario(engine, (url) => pairedClosedRow(engine, eventName, url, bareUrl, event)),
   ];
+}
+
+/**
+ * The same closed loops on the durable-ack floor (bench/durable-floor-server.ts): the share of the
+ * bare route that writing each request down before answering leaves on this machine, whatever the
+ * app does. The app's share read beside it tells its own cost from the cost of the fsync.
+ */
+async function floorFigures(engine: Engine, bareUrl: string): Promise<SlackRow[]> {
+  const db = await scratchDatabase(engine);
+  const floor = await yardstickServer('bench/durable-floor-server.ts', { DATABASE_URL: db.url, SLACK_SIGNING_SECRET: SECRET }, npmStartFlags);
+  const url = `${floor.baseUrl}/slack/events`;
+  try {
+    return [
+      { ...(await pairedClosedRow(engine, FLOOR_PREFIX + commandName, url, bareUrl, command)), floor: true },
+      { ...(await pairedClosedRow(engine, FLOOR_PREFIX + eventName, url, bareUrl, event)), floor: true },
+    ];
+  } finally {
+    await floor.stop();
+    await db.cleanup();
+  }
 }
 
 /** Declare (modal submit) → press "Create comms channel" → kickoff posted in the new channel. */
@@ -314,13 +339,13 @@ export interface SlackFigures {
 /** Every Slack figure: the bare route, then each engine's acks and declare → channel-ready. */
 export async function benchSlack(): Promise<SlackFigures> {
   // Idle while the app is measured: its own process, waiting on a socket.
-  const bare = await bareServer();
+  const bare = await yardstickServer('bench/bare-server.ts');
   const bareUrl = `${bare.baseUrl}/slack/events`;
   const channelReadyRows: SlackFigures['channelReady'] = [];
   try {
     const rows = await bareFigures(bareUrl);
     for (const engine of engines) {
-      rows.push(...(await ackFigures(engine, bareUrl)));
+      rows.push(...(await ackFigures(engine, bareUrl)), ...(await floorFigures(engine, bareUrl)));
       if (skipReady) continue;
       const ready = await channelReady(engine, 20);
       channelReadyRows.push({ engine, runs: ready.length, p50Ms: round1(percentile(ready, 50)), p99Ms: round1(percentile(ready, 99)), samplesMs: ready.map(round1) });
