@@ -67,8 +67,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` }),
   );
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every response, and an async hook costs a promise.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   // Before any route is added, so every route inherits them.
   registerRequestLogScope(app);

@@ -13,4 +13,3 @@ export const App = appModule.default;
 export type App = InstanceType<typeof App>;
 export const SocketModeReceiver = socketModeModule.default;
 export { LogLevel } from '@slack/bolt/dist/App.js';
-export { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
