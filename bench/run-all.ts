@@ -49,7 +49,7 @@ const atMost = (value: number, limit: number) => value <= limit;
 interface ApiResult { rows: { engine: string; scenario: string; requestsPerSecond: number; p50Ms: number; p99Ms: number }[] }
 interface SlackResult {
   rate: number;
-  rows: { engine: string; scenario: string; load: 'open' | 'closed'; requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; bareRequestsPerSecond?: number; bareP99Ms?: number; floor?: boolean }[];
+  rows: { engine: string; scenario: string; load: 'open' | 'closed'; requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; bareRequestsPerSecond?: number; bareP99Ms?: number; floor?: boolean; cpuUsPerRequest?: number }[];
   channelReady: { engine: string; runs: number; p50Ms: number; p99Ms: number }[];
 }
 interface WebResult { incidents: number; entries: number; rows: { engine: string; path: string; pageKiB: number; seqP50Ms: number; seqP99Ms: number }[] }
@@ -67,12 +67,14 @@ function summarise(api: ApiResult | null, slack: SlackResult | null, web: WebRes
     if (bareClosed) rows.push({ figure: 'bare fastify route, max throughput', engine: '—', measured: `${bareClosed.requestsPerSecond} req/s${range}`, target: '—', met: null });
     // The durable-ack floor's share on the same engine and request kind (bench/durable-floor-server.ts).
     const shareOf = (r: SlackResult['rows'][number]) => (100 * r.requestsPerSecond) / (r.bareRequestsPerSecond ?? bareClosed?.requestsPerSecond ?? Number.NaN);
+    // The server's CPU time per request: steadier than req/s on a shared machine (bench/slack.ts).
+    const cpu = (r: SlackResult['rows'][number]) => (r.cpuUsPerRequest === undefined ? '' : `; ${r.cpuUsPerRequest} µs CPU a request`);
     const floorOf = (r: SlackResult['rows'][number]) => slack.rows.find((f) => f.floor && f.engine === r.engine && f.scenario.endsWith(r.scenario));
     for (const r of slack.rows.filter((x) => x.floor)) {
       rows.push({
         figure: `${r.scenario}: max throughput, share of the bare route (${r.bareRequestsPerSecond} req/s just before); a yardstick, not the app`,
         engine: r.engine,
-        measured: `${r.requestsPerSecond} req/s = ${shareOf(r).toFixed(1)} %`,
+        measured: `${r.requestsPerSecond} req/s = ${shareOf(r).toFixed(1)} %${cpu(r)}`,
         target: '—',
         met: null,
       });
@@ -96,7 +98,7 @@ function summarise(api: ApiResult | null, slack: SlackResult | null, web: WebRes
         rows.push({
           figure: `${r.scenario}: max throughput, share of the bare route (${yardstick} req/s just before)`,
           engine: r.engine,
-          measured: `${r.requestsPerSecond} req/s = ${share.toFixed(1)} %${floor ? ` (durable-ack floor ${shareOf(floor).toFixed(1)} %)` : ''}${failures}`,
+          measured: `${r.requestsPerSecond} req/s = ${share.toFixed(1)} %${floor ? ` (durable-ack floor ${shareOf(floor).toFixed(1)} %)` : ''}${cpu(r)}${failures}`,
           target: '≥ 40 %',
           met: share >= 40 && !failures,
         });

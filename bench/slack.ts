@@ -11,6 +11,7 @@
 import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -50,6 +51,12 @@ export interface SlackRow {
   errors: number;
   /** Closed loop only: the bare route's req/s under the same load just before this row (its yardstick). */
   bareRequestsPerSecond?: number;
+  /**
+   * Closed loop only: the server process's CPU time (user + system, from /proc) during the load,
+   * divided by the requests it answered. Steadier than req/s on a shared machine: time the process
+   * spends waiting for a core is not counted. Absent where /proc cannot be read.
+   */
+  cpuUsPerRequest?: number;
   /** The durable-ack floor (bench/durable-floor-server.ts), not the app: a yardstick with no target. */
   floor?: boolean;
   /**
@@ -62,8 +69,26 @@ export interface SlackRow {
 
 type MakeBody = (n: number) => { body: string; contentType: string };
 
-function closedRow(engine: SlackRow['engine'], scenario: string, r: autocannon.Result): SlackRow {
+/** A server under load: where to send, and its process (for its CPU time). */
+interface Target {
+  readonly url: string;
+  readonly pid: number;
+}
+
+/** The process's CPU time so far in ms (user + system), or null without /proc. */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+function closedRow(engine: SlackRow['engine'], scenario: string, { result: r, cpuUsPerRequest }: ClosedLoad): SlackRow {
   return {
+    ...(cpuUsPerRequest === null ? {} : { cpuUsPerRequest }),
     engine,
     scenario,
     load: 'closed',
@@ -76,11 +101,17 @@ function closedRow(engine: SlackRow['engine'], scenario: string, r: autocannon.R
   };
 }
 
+interface ClosedLoad {
+  readonly result: autocannon.Result;
+  readonly cpuUsPerRequest: number | null;
+}
+
 /** Closed loop: autocannon with a freshly signed body per request (Slack signs every request). */
-function signedLoad(url: string, makeBody: MakeBody): Promise<autocannon.Result> {
+async function signedLoad(target: Target, makeBody: MakeBody): Promise<ClosedLoad> {
   let n = 0;
-  return autocannon({
-    url,
+  const cpuBefore = cpuMs(target.pid);
+  const result = await autocannon({
+    url: target.url,
     connections,
     duration,
     method: 'POST',
@@ -94,6 +125,10 @@ function signedLoad(url: string, makeBody: MakeBody): Promise<autocannon.Result>
       },
     ],
   });
+  const cpuAfter = cpuMs(target.pid);
+  const answered = result.requests.total;
+  const cpuUsPerRequest = cpuBefore === null || cpuAfter === null || answered === 0 ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / answered);
+  return { result, cpuUsPerRequest };
 }
 
 const percentile = (values: number[], p: number) => {
@@ -160,12 +195,12 @@ async function pacedLoad(url: string, makeBody: MakeBody, seconds: number, engin
 }
 
 /** A yardstick server of bench/ as its own process: the bare route, or the durable-ack floor. */
-async function yardstickServer(script: string, env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+async function yardstickServer(script: string, env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<{ target: Target; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   const baseUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(line)![1]!;
   return {
-    baseUrl,
+    target: { url: `${baseUrl}/slack/events`, pid: child.pid! },
     stop: async () => {
       child.kill('SIGTERM');
       await once(child, 'exit');
@@ -183,8 +218,8 @@ const event: MakeBody = (n) => {
 };
 
 /** The yardstick: a bare fastify route answering the same signed bodies, both loads. */
-async function bareFigures(url: string): Promise<SlackRow[]> {
-  return [await pacedLoad(url, command, duration, 'none', 'bare fastify route'), closedRow('none', 'bare fastify route', await signedLoad(url, command))];
+async function bareFigures(bare: Target): Promise<SlackRow[]> {
+  return [await pacedLoad(bare.url, command, duration, 'none', 'bare fastify route'), closedRow('none', 'bare fastify route', await signedLoad(bare, command))];
 }
 
 /**
@@ -192,7 +227,7 @@ async function bareFigures(url: string): Promise<SlackRow[]> {
  * behind (thousands under closed loop; the worker delivers them at its own pace) must not be the
  * next scenario's backlog, and waiting for them to drain would take minutes.
  */
-async function ackScenario(engine: Engine, measure: (url: string) => Promise<SlackRow>): Promise<SlackRow> {
+async function ackScenario(engine: Engine, measure: (app: Target) => Promise<SlackRow>): Promise<SlackRow> {
   const fake = await startFakeSlack();
   // The person and the channel exist in the workspace, as in real use: the person is synced once,
   // not retried on every request.
@@ -235,7 +270,7 @@ async function ackScenario(engine: Engine, measure: (url: string) => Promise<Sla
     await pacedLoad(url, command, 0.25, engine, 'warm-up');
     await pacedLoad(url, event, 0.25, engine, 'warm-up');
     await drained();
-    return await measure(url);
+    return await measure({ url, pid: server.child.pid! });
   } finally {
     await observer.destroy();
     server.child.kill('SIGTERM');
@@ -250,27 +285,27 @@ async function ackScenario(engine: Engine, measure: (url: string) => Promise<Sla
  * route's own figure moved 11,900-30,100 req/s within one morning (28 November), so a share taken
  * against one bare run minutes earlier measured the neighbours as much as the app.
  */
-async function pairedClosedRow(engine: Engine, scenario: string, url: string, bareUrl: string, makeBody: MakeBody): Promise<SlackRow> {
-  const bare = await signedLoad(bareUrl, makeBody);
-  return { ...closedRow(engine, scenario, await signedLoad(url, makeBody)), bareRequestsPerSecond: Math.round(bare.requests.average) };
+async function pairedClosedRow(engine: Engine, scenario: string, app: Target, bare: Target, makeBody: MakeBody): Promise<SlackRow> {
+  const yardstick = await signedLoad(bare, makeBody);
+  return { ...closedRow(engine, scenario, await signedLoad(app, makeBody)), bareRequestsPerSecond: Math.round(yardstick.result.requests.average) };
 }
 
 /** Open loop on the app, right after the same load on the bare route (`bareP99Ms`). */
-async function pairedOpenRow(engine: Engine, scenario: string, url: string, bareUrl: string, makeBody: MakeBody): Promise<SlackRow> {
-  const bare = await pacedLoad(bareUrl, makeBody, duration, 'none', 'bare fastify route');
-  return { ...(await pacedLoad(url, makeBody, duration, engine, scenario)), bareP99Ms: bare.p99Ms };
+async function pairedOpenRow(engine: Engine, scenario: string, app: Target, bare: Target, makeBody: MakeBody): Promise<SlackRow> {
+  const yardstick = await pacedLoad(bare.url, makeBody, duration, 'none', 'bare fastify route');
+  return { ...(await pacedLoad(app.url, makeBody, duration, engine, scenario)), bareP99Ms: yardstick.p99Ms };
 }
 
 const commandName = 'slash command `/incident note …`';
 const eventName = 'event `@incident note …` (app_mention)';
 export const FLOOR_PREFIX = 'durable-ack floor, ';
 
-async function ackFigures(engine: Engine, bareUrl: string): Promise<SlackRow[]> {
+async function ackFigures(engine: Engine, bare: Target): Promise<SlackRow[]> {
   return [
-    await ackScenario(engine, (url) => pairedOpenRow(engine, commandName, url, bareUrl, command)),
-    await ackScenario(engine, (url) => pairedOpenRow(engine, eventName, url, bareUrl, event)),
-    await ackScenario(engine, (url) => pairedClosedRow(engine, commandName, url, bareUrl, command)),
-    await ackScenario(engine, (url) => pairedClosedRow(engine, eventName, url, bareUrl, event)),
+    await ackScenario(engine, (app) => pairedOpenRow(engine, commandName, app, bare, command)),
+    await ackScenario(engine, (app) => pairedOpenRow(engine, eventName, app, bare, event)),
+    await ackScenario(engine, (app) => pairedClosedRow(engine, commandName, app, bare, command)),
+    await ackScenario(engine, (app) => pairedClosedRow(engine, eventName, app, bare, event)),
   ];
 }
 
@@ -279,14 +314,13 @@ async function ackFigures(engine: Engine, bareUrl: string): Promise<SlackRow[]> 
  * bare route that writing each request down before answering leaves on this machine, whatever the
  * app does. The app's share read beside it tells its own cost from the cost of the fsync.
  */
-async function floorFigures(engine: Engine, bareUrl: string): Promise<SlackRow[]> {
+async function floorFigures(engine: Engine, bare: Target): Promise<SlackRow[]> {
   const db = await scratchDatabase(engine);
   const floor = await yardstickServer('bench/durable-floor-server.ts', { DATABASE_URL: db.url, SLACK_SIGNING_SECRET: SECRET }, npmStartFlags);
-  const url = `${floor.baseUrl}/slack/events`;
   try {
     return [
-      { ...(await pairedClosedRow(engine, FLOOR_PREFIX + commandName, url, bareUrl, command)), floor: true },
-      { ...(await pairedClosedRow(engine, FLOOR_PREFIX + eventName, url, bareUrl, event)), floor: true },
+      { ...(await pairedClosedRow(engine, FLOOR_PREFIX + commandName, floor.target, bare, command)), floor: true },
+      { ...(await pairedClosedRow(engine, FLOOR_PREFIX + eventName, floor.target, bare, event)), floor: true },
     ];
   } finally {
     await floor.stop();
@@ -340,12 +374,11 @@ export interface SlackFigures {
 export async function benchSlack(): Promise<SlackFigures> {
   // Idle while the app is measured: its own process, waiting on a socket.
   const bare = await yardstickServer('bench/bare-server.ts');
-  const bareUrl = `${bare.baseUrl}/slack/events`;
   const channelReadyRows: SlackFigures['channelReady'] = [];
   try {
-    const rows = await bareFigures(bareUrl);
+    const rows = await bareFigures(bare.target);
     for (const engine of engines) {
-      rows.push(...(await ackFigures(engine, bareUrl)), ...(await floorFigures(engine, bareUrl)));
+      rows.push(...(await ackFigures(engine, bare.target)), ...(await floorFigures(engine, bare.target)));
       if (skipReady) continue;
       const ready = await channelReady(engine, 20);
       channelReadyRows.push({ engine, runs: ready.length, p50Ms: round1(percentile(ready, 50)), p99Ms: round1(percentile(ready, 99)), samplesMs: ready.map(round1) });
@@ -364,11 +397,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `bench/slack — ${new Date().toISOString()} — ${machine}`,
     `${duration} s per scenario; open loop at ${rate} req/s, closed loop at ${connections} connections; app at LOG_LEVEL=info`,
     '',
-    '| engine | scenario | load | req/s | share of bare (bare req/s just before) | ack p50 ms | ack p99 ms (bare p99 just before) | non-2xx | errors |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    '| engine | scenario | load | req/s | share of bare (bare req/s just before) | server CPU µs per request | ack p50 ms | ack p99 ms (bare p99 just before) | non-2xx | errors |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...figures.rows.map(
       (r) =>
-        `| ${r.engine} | ${r.scenario} | ${r.load === 'open' ? `open, ${r.offeredPerSecond}/s offered` : `closed, ${connections} conns`} | ${r.requestsPerSecond} | ${Math.round((100 * r.requestsPerSecond) / bare(r))} %${r.bareRequestsPerSecond ? ` (${r.bareRequestsPerSecond})` : ''} | ${r.p50Ms} | ${r.p99Ms}${r.bareP99Ms === undefined ? '' : ` (${r.bareP99Ms})`} | ${r.non2xx} | ${r.errors} |`,
+        `| ${r.engine} | ${r.scenario} | ${r.load === 'open' ? `open, ${r.offeredPerSecond}/s offered` : `closed, ${connections} conns`} | ${r.requestsPerSecond} | ${Math.round((100 * r.requestsPerSecond) / bare(r))} %${r.bareRequestsPerSecond ? ` (${r.bareRequestsPerSecond})` : ''} | ${r.cpuUsPerRequest ?? ''} | ${r.p50Ms} | ${r.p99Ms}${r.bareP99Ms === undefined ? '' : ` (${r.bareP99Ms})`} | ${r.non2xx} | ${r.errors} |`,
     ),
     '',
     ...figures.channelReady.map((c) => `${c.engine}: declare → channel-ready (zero-latency fake Slack, ${c.runs} runs): p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms`),
