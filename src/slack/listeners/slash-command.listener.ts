@@ -32,9 +32,9 @@ const channelOnly = new Set<IncidentCommand['kind']>([
   'call',
 ]);
 
-/** Told once, when a command kept in the inbox first meets an outage; its answer comes when it has run. */
+/** Told once, when a command kept in the inbox first meets an outage; it runs (and answers) once the database is back. */
 export const KEPT_DURING_OUTAGE =
-  'The incident database is not answering just now. Your command is kept and will run as soon as it is back; its answer will come here.';
+  'The incident database is not answering just now. Your command is kept and will run as soon as the database is back.';
 
 /**
  * A command that failed. When the database did not answer and the command is kept in the Slack
