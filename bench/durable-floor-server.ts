@@ -1,14 +1,15 @@
 // The durable-ack floor: the least any app that writes a Slack request down before answering must
-// do, as a second yardstick beside the bare route. It checks the signature (node's HMAC and
-// timingSafeEqual), parses the body, and writes it in one commit per event-loop turn shared by
+// do, as a second yardstick beside the bare route. It checks the signature (the app's own check,
+// one HMAC and timingSafeEqual), parses the body, and writes it in one commit per event-loop turn shared by
 // every request that arrived meanwhile (group commit), fsynced as the app's commits are (SQLite:
 // WAL with synchronous=FULL; PostgreSQL: its default synchronous_commit), then answers empty.
 // No app, no Bolt, no Kysely, no log lines. bench/slack.ts runs it against the same loads as the
 // app; `DATABASE_URL` names a scratch database (sqlite:<file> or postgres://…).
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { slackSignatureMatches } from '../src/slack/signature.js';
 
 const SECRET = process.env.SLACK_SIGNING_SECRET ?? '';
 const url = process.env.DATABASE_URL ?? '';
@@ -62,20 +63,15 @@ async function flush(): Promise<void> {
   }
 }
 
-function verified(raw: string, signature: unknown, timestamp: unknown): boolean {
-  if (typeof signature !== 'string' || typeof timestamp !== 'string') return false;
-  const expected = Buffer.from(`v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${raw}`).digest('hex')}`);
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 const app = Fastify({ logger: false });
 // Raw text for every type (JSON too): the signature covers the exact bytes.
 app.removeAllContentTypeParsers();
 app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 app.post('/slack/events', async (request, reply) => {
   const raw = typeof request.body === 'string' ? request.body : '';
-  if (!verified(raw, request.headers['x-slack-signature'], request.headers['x-slack-request-timestamp'])) return reply.code(401).send('');
+  const signature = request.headers['x-slack-signature'];
+  const timestamp = Number(request.headers['x-slack-request-timestamp']);
+  if (typeof signature !== 'string' || !slackSignatureMatches(SECRET, timestamp, raw, signature)) return reply.code(401).send('');
   const body: unknown = String(request.headers['content-type']).includes('json') ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
   await new Promise<void>((done) => {
     unwritten.push({ item: { id: randomUUID(), body: JSON.stringify(body), at: new Date().toISOString() }, done });

@@ -298,7 +298,7 @@ async function pairedOpenRow(engine: Engine, scenario: string, app: Target, bare
 
 const commandName = 'slash command `/incident note …`';
 const eventName = 'event `@incident note …` (app_mention)';
-export const FLOOR_PREFIX = 'durable-ack floor, ';
+const FLOOR_PREFIX = 'durable-ack floor, ';
 
 async function ackFigures(engine: Engine, bare: Target): Promise<SlackRow[]> {
   return [
